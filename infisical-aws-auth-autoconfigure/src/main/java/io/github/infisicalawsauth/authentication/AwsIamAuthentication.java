@@ -1,0 +1,132 @@
+package io.github.infisicalawsauth.authentication;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import io.github.infisicalawsauth.InfisicalException;
+import io.github.infisicalawsauth.InfisicalLoginException;
+import io.github.infisicalawsauth.client.InfisicalHttpClient;
+import io.github.infisicalawsauth.client.TokenResponse;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+import software.amazon.awssdk.auth.credentials.AwsCredentials;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.regions.Region;
+
+/**
+ * Logs in to Infisical with the application's AWS identity: signs an STS
+ * {@code GetCallerIdentity} request with SigV4 and posts it to
+ * {@code /api/v1/auth/aws-auth/login}. Credentials are resolved and the request signed
+ * afresh for every attempt, because STS refuses signatures older than 15 minutes and
+ * credentials rotate.
+ *
+ * @author Infisical AWS Auth contributors
+ * @since 0.1.0
+ */
+public class AwsIamAuthentication implements InfisicalAuthentication {
+
+	static final String LOGIN_PATH = "/v1/auth/aws-auth/login";
+
+	private static final Log logger = LogFactory.getLog(AwsIamAuthentication.class);
+
+	private final AwsIamAuthenticationOptions options;
+
+	private final InfisicalHttpClient client;
+
+	private volatile @Nullable String region;
+
+	/**
+	 * Create a new instance.
+	 * @param options the options
+	 * @param client the HTTP client of the Infisical site
+	 */
+	public AwsIamAuthentication(AwsIamAuthenticationOptions options, InfisicalHttpClient client) {
+		this.options = options;
+		this.client = client;
+	}
+
+	/**
+	 * Check that Infisical can verify identities in the given region.
+	 * @param region the region name
+	 * @throws IllegalArgumentException with a reason to show the user
+	 */
+	public static void checkRegion(String region) {
+		StsRequestSigner.checkRegion(region);
+	}
+
+	@Override
+	public TokenResponse login() {
+		String region = region();
+		AwsCredentials credentials = credentials();
+		StsRequestSigner.SignedStsRequest signed = StsRequestSigner.sign(credentials, region, this.options.getClock());
+		Map<String, Object> body = new LinkedHashMap<>();
+		body.put("identityId", this.options.getIdentityId());
+		body.put("iamHttpRequestMethod", "POST");
+		body.put("iamRequestBody", signed.body());
+		body.put("iamRequestHeaders", signed.headers());
+		if (this.options.getOrganizationSlug() != null) {
+			body.put("organizationSlug", this.options.getOrganizationSlug());
+		}
+		if (logger.isDebugEnabled()) {
+			logger.debug("Logging in to Infisical at " + this.client.getSiteUrl() + " as identity "
+					+ this.options.getIdentityId() + " with STS region " + region + ", signed headers "
+					+ signed.headerNames());
+		}
+		try {
+			TokenResponse response = this.client.post(LOGIN_PATH, body, TokenResponse.class);
+			if (response.accessToken() == null || response.accessToken().isBlank()) {
+				throw new InfisicalLoginException("Cannot log in to Infisical with AWS IAM: the answer of POST /api"
+						+ LOGIN_PATH + " has no accessToken; check infisical.site-url", null, false);
+			}
+			return response;
+		}
+		catch (InfisicalLoginException ex) {
+			throw ex;
+		}
+		catch (InfisicalException ex) {
+			throw InfisicalLoginException.create(ex);
+		}
+	}
+
+	private String region() {
+		String region = this.region;
+		if (region == null) {
+			Region resolved;
+			try {
+				resolved = this.options.getRegionProvider().getRegion();
+			}
+			catch (SdkException ex) {
+				throw new InfisicalLoginException("Cannot log in to Infisical with AWS IAM: no AWS region found ("
+						+ ex.getMessage() + "). Set infisical.aws-auth.region or AWS_REGION", ex, false);
+			}
+			if (resolved == null) {
+				throw new InfisicalLoginException("Cannot log in to Infisical with AWS IAM: no AWS region found. "
+						+ "Set infisical.aws-auth.region or AWS_REGION", null, false);
+			}
+			try {
+				StsRequestSigner.checkRegion(resolved.id());
+			}
+			catch (IllegalArgumentException ex) {
+				throw new InfisicalLoginException("Cannot log in to Infisical with AWS IAM: " + ex.getMessage(), null,
+						false);
+			}
+			region = resolved.id();
+			this.region = region;
+		}
+		return region;
+	}
+
+	private AwsCredentials credentials() {
+		try {
+			return this.options.getCredentialsProvider().resolveCredentials();
+		}
+		catch (SdkException ex) {
+			// the SDK's message lists the providers it tried; it carries no secret
+			throw new InfisicalLoginException(
+					"Cannot log in to Infisical with AWS IAM: no AWS credentials found (" + ex.getMessage() + ")", ex,
+					false);
+		}
+	}
+
+}

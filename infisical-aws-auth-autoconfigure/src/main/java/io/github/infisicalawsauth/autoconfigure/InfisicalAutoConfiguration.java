@@ -1,0 +1,45 @@
+package io.github.infisicalawsauth.autoconfigure;
+
+import io.github.infisicalawsauth.InfisicalTokenProvider;
+import io.github.infisicalawsauth.client.InfisicalHttpClient;
+import io.github.infisicalawsauth.token.LifecycleAwareTokenProvider;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.ssl.SslBundles;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration
+ * Auto-configuration} of the Infisical HTTP client and the {@link InfisicalTokenProvider}
+ * that logs in with AWS IAM at startup.
+ *
+ * @author Infisical AWS Auth contributors
+ * @since 0.1.0
+ */
+@AutoConfiguration(after = SslAutoConfiguration.class)
+@ConditionalOnBooleanProperty(name = "infisical.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(InfisicalProperties.class)
+public final class InfisicalAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	InfisicalHttpClient infisicalHttpClient(InfisicalProperties properties, ObjectProvider<SslBundles> sslBundles) {
+		String bundle = properties.getSsl().getBundle();
+		return new InfisicalClientFactory(properties)
+			.httpClient((bundle != null) ? sslBundles.getObject().getBundle(bundle) : null);
+	}
+
+	@Bean(initMethod = "start", destroyMethod = "close")
+	@ConditionalOnMissingBean(InfisicalTokenProvider.class)
+	LifecycleAwareTokenProvider infisicalTokenProvider(InfisicalProperties properties, InfisicalHttpClient client,
+			ObjectProvider<AwsCredentialsProvider> credentialsProvider) {
+		return new InfisicalClientFactory(properties).tokenProvider(client, credentialsProvider.getIfUnique());
+	}
+
+}

@@ -1,0 +1,164 @@
+package io.github.infisicalawsauth.autoconfigure;
+
+import java.time.Duration;
+
+import io.github.infisicalawsauth.authentication.AwsIamAuthentication;
+import io.github.infisicalawsauth.authentication.AwsIamAuthenticationOptions;
+import io.github.infisicalawsauth.client.InfisicalHttpClient;
+import io.github.infisicalawsauth.client.InfisicalSiteUrl;
+import io.github.infisicalawsauth.token.LifecycleAwareTokenProvider;
+import io.github.infisicalawsauth.token.TokenRefreshPolicy;
+import org.jspecify.annotations.Nullable;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
+import org.springframework.boot.http.client.HttpClientSettings;
+import org.springframework.boot.http.client.HttpRedirects;
+import org.springframework.boot.ssl.SslBundle;
+import org.springframework.http.client.ClientHttpRequestFactory;
+
+/**
+ * Turns {@link InfisicalProperties} into the HTTP client and token provider, checking
+ * every property first so that a mistake is reported by name before anything starts. Used
+ * by the auto-configuration and by config data loading, which runs before any bean
+ * exists.
+ *
+ * @author Infisical AWS Auth contributors
+ * @since 0.1.0
+ */
+public final class InfisicalClientFactory {
+
+	private final InfisicalProperties properties;
+
+	/**
+	 * Create a factory.
+	 * @param properties the bound properties
+	 */
+	public InfisicalClientFactory(InfisicalProperties properties) {
+		this.properties = properties;
+	}
+
+	/**
+	 * Build the HTTP client of the configured site.
+	 * @param sslBundle trust material for the server, or {@code null} for the JDK default
+	 * @return the client
+	 * @throws InvalidConfigurationPropertyValueException if a property is invalid
+	 */
+	public InfisicalHttpClient httpClient(@Nullable SslBundle sslBundle) {
+		InfisicalSiteUrl siteUrl;
+		try {
+			siteUrl = InfisicalSiteUrl.of(this.properties.getSiteUrl(), this.properties.isAllowInsecureHttp());
+		}
+		catch (IllegalArgumentException ex) {
+			throw new InvalidConfigurationPropertyValueException("infisical.site-url", this.properties.getSiteUrl(),
+					ex.getMessage());
+		}
+		Duration connectTimeout = positive("infisical.connect-timeout", this.properties.getConnectTimeout());
+		Duration readTimeout = positive("infisical.read-timeout", this.properties.getReadTimeout());
+		HttpClientSettings settings = new HttpClientSettings(HttpRedirects.DONT_FOLLOW, connectTimeout, readTimeout,
+				sslBundle);
+		ClientHttpRequestFactory requestFactory = ClientHttpRequestFactoryBuilder.detect().build(settings);
+		return new InfisicalHttpClient(siteUrl, requestFactory);
+	}
+
+	/**
+	 * Build the AWS IAM login options.
+	 * @param credentialsProvider the application's credentials provider, or {@code null}
+	 * for the AWS SDK default chain
+	 * @return the options
+	 * @throws InvalidConfigurationPropertyValueException if a property is invalid
+	 */
+	public AwsIamAuthenticationOptions authenticationOptions(@Nullable AwsCredentialsProvider credentialsProvider) {
+		InfisicalProperties.AwsAuth awsAuth = this.properties.getAwsAuth();
+		String identityId = awsAuth.getIdentityId();
+		if (identityId == null || identityId.isBlank()) {
+			throw new InvalidConfigurationPropertyValueException("infisical.aws-auth.identity-id", identityId,
+					"it is required: set it to the id of the Infisical machine identity that has AWS auth "
+							+ "configured, or set infisical.enabled=false");
+		}
+		AwsIamAuthenticationOptions.Builder builder = AwsIamAuthenticationOptions.builder().identityId(identityId);
+		String slug = this.properties.getOrganizationSlug();
+		if (slug != null) {
+			if (slug.isBlank() || slug.length() > 64) {
+				throw new InvalidConfigurationPropertyValueException("infisical.organization-slug", slug,
+						"an organization slug is 1 to 64 characters");
+			}
+			builder.organizationSlug(slug);
+		}
+		String region = awsAuth.getRegion();
+		if (region != null) {
+			try {
+				AwsIamAuthentication.checkRegion(region);
+			}
+			catch (IllegalArgumentException ex) {
+				throw new InvalidConfigurationPropertyValueException("infisical.aws-auth.region", region,
+						ex.getMessage());
+			}
+			Region fixed = Region.of(region);
+			builder.regionProvider(() -> fixed);
+		}
+		if (credentialsProvider != null) {
+			builder.credentialsProvider(credentialsProvider);
+		}
+		return builder.build();
+	}
+
+	/**
+	 * Build the refresh and backoff policy.
+	 * @return the policy
+	 * @throws InvalidConfigurationPropertyValueException if a property is invalid
+	 */
+	public TokenRefreshPolicy refreshPolicy() {
+		InfisicalProperties.Retry retry = this.properties.getRetry();
+		Duration initial = positive("infisical.retry.initial-interval", retry.getInitialInterval());
+		Duration max = positive("infisical.retry.max-interval", retry.getMaxInterval());
+		if (max.compareTo(initial) < 0) {
+			throw new InvalidConfigurationPropertyValueException("infisical.retry.max-interval", max,
+					"must not be shorter than infisical.retry.initial-interval (" + initial + ")");
+		}
+		if (!(retry.getMultiplier() >= 1)) {
+			throw new InvalidConfigurationPropertyValueException("infisical.retry.multiplier", retry.getMultiplier(),
+					"must be at least 1");
+		}
+		Duration maxElapsed = retry.getMaxElapsedTime();
+		if (maxElapsed == null || maxElapsed.isNegative()) {
+			throw new InvalidConfigurationPropertyValueException("infisical.retry.max-elapsed-time", maxElapsed,
+					"must not be negative");
+		}
+		return TokenRefreshPolicy.builder()
+			.refreshBeforeExpiry(positive("infisical.token.refresh-before-expiry",
+					this.properties.getToken().getRefreshBeforeExpiry()))
+			.initialBackoff(initial)
+			.maxBackoff(max)
+			.multiplier(retry.getMultiplier())
+			.maxElapsed(maxElapsed)
+			.build();
+	}
+
+	/**
+	 * Build the token provider; it logs in when started.
+	 * @param client the HTTP client
+	 * @param credentialsProvider the application's credentials provider, or {@code null}
+	 * @return the provider, not yet started
+	 */
+	public LifecycleAwareTokenProvider tokenProvider(InfisicalHttpClient client,
+			@Nullable AwsCredentialsProvider credentialsProvider) {
+		AwsIamAuthentication authentication = new AwsIamAuthentication(authenticationOptions(credentialsProvider),
+				client);
+		return LifecycleAwareTokenProvider.builder(authentication, client)
+			.policy(refreshPolicy())
+			.revokeOnClose(this.properties.getToken().isRevokeOnShutdown())
+			.failFast(this.properties.getToken().isFailFast())
+			.build();
+	}
+
+	private static Duration positive(String name, @Nullable Duration value) {
+		if (value == null || value.isZero() || value.isNegative()) {
+			throw new InvalidConfigurationPropertyValueException(name, value, "must be a positive duration");
+		}
+		return value;
+	}
+
+}

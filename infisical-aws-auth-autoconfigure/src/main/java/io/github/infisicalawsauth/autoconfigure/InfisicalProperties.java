@@ -1,0 +1,290 @@
+package io.github.infisicalawsauth.autoconfigure;
+
+import java.time.Duration;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Configuration of the Infisical login with AWS IAM and of the secrets it reads.
+ *
+ * @author Infisical AWS Auth contributors
+ * @since 0.1.0
+ */
+@ConfigurationProperties(InfisicalProperties.PREFIX)
+public class InfisicalProperties {
+
+	/**
+	 * Prefix of all properties.
+	 */
+	public static final String PREFIX = "infisical";
+
+	/**
+	 * Whether to log in to Infisical and read secrets.
+	 */
+	private boolean enabled = true;
+
+	/**
+	 * URL of the Infisical site: Infisical Cloud (US or EU) or a self-hosted server. A
+	 * trailing '/' or '/api' is tolerated.
+	 */
+	private String siteUrl = "https://app.infisical.com";
+
+	/**
+	 * Slug of the sub-organization to scope the login to.
+	 */
+	private @Nullable String organizationSlug;
+
+	/**
+	 * Whether plain http is accepted for a host that is not loopback. Tokens then travel
+	 * unencrypted.
+	 */
+	private boolean allowInsecureHttp;
+
+	/**
+	 * Timeout for establishing a connection to Infisical.
+	 */
+	private Duration connectTimeout = Duration.ofSeconds(5);
+
+	/**
+	 * Timeout for reading an answer from Infisical.
+	 */
+	private Duration readTimeout = Duration.ofSeconds(10);
+
+	private final Ssl ssl = new Ssl();
+
+	private final AwsAuth awsAuth = new AwsAuth();
+
+	private final Token token = new Token();
+
+	private final Retry retry = new Retry();
+
+	public boolean isEnabled() {
+		return this.enabled;
+	}
+
+	public void setEnabled(boolean enabled) {
+		this.enabled = enabled;
+	}
+
+	public String getSiteUrl() {
+		return this.siteUrl;
+	}
+
+	public void setSiteUrl(String siteUrl) {
+		this.siteUrl = siteUrl;
+	}
+
+	public @Nullable String getOrganizationSlug() {
+		return this.organizationSlug;
+	}
+
+	public void setOrganizationSlug(@Nullable String organizationSlug) {
+		this.organizationSlug = organizationSlug;
+	}
+
+	public boolean isAllowInsecureHttp() {
+		return this.allowInsecureHttp;
+	}
+
+	public void setAllowInsecureHttp(boolean allowInsecureHttp) {
+		this.allowInsecureHttp = allowInsecureHttp;
+	}
+
+	public Duration getConnectTimeout() {
+		return this.connectTimeout;
+	}
+
+	public void setConnectTimeout(Duration connectTimeout) {
+		this.connectTimeout = connectTimeout;
+	}
+
+	public Duration getReadTimeout() {
+		return this.readTimeout;
+	}
+
+	public void setReadTimeout(Duration readTimeout) {
+		this.readTimeout = readTimeout;
+	}
+
+	public Ssl getSsl() {
+		return this.ssl;
+	}
+
+	public AwsAuth getAwsAuth() {
+		return this.awsAuth;
+	}
+
+	public Token getToken() {
+		return this.token;
+	}
+
+	public Retry getRetry() {
+		return this.retry;
+	}
+
+	/**
+	 * TLS settings.
+	 */
+	public static class Ssl {
+
+		/**
+		 * Name of the SSL bundle ('spring.ssl.bundle.*') whose trust material verifies
+		 * the Infisical server, for self-hosted servers with a private CA.
+		 */
+		private @Nullable String bundle;
+
+		public @Nullable String getBundle() {
+			return this.bundle;
+		}
+
+		public void setBundle(@Nullable String bundle) {
+			this.bundle = bundle;
+		}
+
+	}
+
+	/**
+	 * AWS IAM login settings.
+	 */
+	public static class AwsAuth {
+
+		/**
+		 * Id of the Infisical machine identity that has AWS auth configured.
+		 */
+		private @Nullable String identityId;
+
+		/**
+		 * AWS region whose STS endpoint signs the login. Defaults to the AWS SDK region
+		 * chain (AWS_REGION, profile, instance metadata).
+		 */
+		private @Nullable String region;
+
+		public @Nullable String getIdentityId() {
+			return this.identityId;
+		}
+
+		public void setIdentityId(@Nullable String identityId) {
+			this.identityId = identityId;
+		}
+
+		public @Nullable String getRegion() {
+			return this.region;
+		}
+
+		public void setRegion(@Nullable String region) {
+			this.region = region;
+		}
+
+	}
+
+	/**
+	 * Access token lifecycle settings.
+	 */
+	public static class Token {
+
+		/**
+		 * Whether to revoke the access token when the application context closes.
+		 */
+		private boolean revokeOnShutdown;
+
+		/**
+		 * How long before expiry the token is renewed or replaced; capped at half the
+		 * token's life.
+		 */
+		private Duration refreshBeforeExpiry = Duration.ofMinutes(1);
+
+		/**
+		 * Whether the application fails to start when the first login fails. When false,
+		 * the failure is logged and the login retried in the background.
+		 */
+		private boolean failFast = true;
+
+		public boolean isRevokeOnShutdown() {
+			return this.revokeOnShutdown;
+		}
+
+		public void setRevokeOnShutdown(boolean revokeOnShutdown) {
+			this.revokeOnShutdown = revokeOnShutdown;
+		}
+
+		public Duration getRefreshBeforeExpiry() {
+			return this.refreshBeforeExpiry;
+		}
+
+		public void setRefreshBeforeExpiry(Duration refreshBeforeExpiry) {
+			this.refreshBeforeExpiry = refreshBeforeExpiry;
+		}
+
+		public boolean isFailFast() {
+			return this.failFast;
+		}
+
+		public void setFailFast(boolean failFast) {
+			this.failFast = failFast;
+		}
+
+	}
+
+	/**
+	 * Retry settings for transient failures (network errors, HTTP 5xx and 429).
+	 */
+	public static class Retry {
+
+		/**
+		 * Wait after the first failure.
+		 */
+		private Duration initialInterval = Duration.ofSeconds(1);
+
+		/**
+		 * Longest wait between two attempts.
+		 */
+		private Duration maxInterval = Duration.ofSeconds(30);
+
+		/**
+		 * Factor by which the wait grows after each failure.
+		 */
+		private double multiplier = 2;
+
+		/**
+		 * How long a login that a caller waits for (at startup, or with no valid token)
+		 * keeps retrying before it fails.
+		 */
+		private Duration maxElapsedTime = Duration.ofMinutes(1);
+
+		public Duration getInitialInterval() {
+			return this.initialInterval;
+		}
+
+		public void setInitialInterval(Duration initialInterval) {
+			this.initialInterval = initialInterval;
+		}
+
+		public Duration getMaxInterval() {
+			return this.maxInterval;
+		}
+
+		public void setMaxInterval(Duration maxInterval) {
+			this.maxInterval = maxInterval;
+		}
+
+		public double getMultiplier() {
+			return this.multiplier;
+		}
+
+		public void setMultiplier(double multiplier) {
+			this.multiplier = multiplier;
+		}
+
+		public Duration getMaxElapsedTime() {
+			return this.maxElapsedTime;
+		}
+
+		public void setMaxElapsedTime(Duration maxElapsedTime) {
+			this.maxElapsedTime = maxElapsedTime;
+		}
+
+	}
+
+}

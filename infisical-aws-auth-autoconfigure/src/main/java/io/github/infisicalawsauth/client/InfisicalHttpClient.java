@@ -1,0 +1,279 @@
+package io.github.infisicalawsauth.client;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import io.github.infisicalawsauth.InfisicalApiException;
+import io.github.infisicalawsauth.InfisicalConnectionException;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.MediaType;
+import org.springframework.http.client.ClientHttpRequestFactory;
+import org.springframework.web.client.ResourceAccessException;
+import org.springframework.web.client.RestClient;
+import org.springframework.web.util.UriComponentsBuilder;
+import org.springframework.web.util.UriUtils;
+
+/**
+ * Speaks JSON over HTTP to the Infisical API and turns error answers into
+ * {@link InfisicalApiException}s. The client does not retry: callers decide, because a
+ * login, a background refresh and a secret read retry differently.
+ *
+ * @author Infisical AWS Auth contributors
+ * @since 0.1.0
+ */
+public final class InfisicalHttpClient {
+
+	private static final JsonMapper JSON = JsonMapper.builder()
+		.disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+		.build();
+
+	private final InfisicalSiteUrl siteUrl;
+
+	private final RestClient restClient;
+
+	/**
+	 * Create a client.
+	 * @param siteUrl the Infisical site
+	 * @param requestFactory the HTTP request factory, carrying timeouts and TLS settings
+	 */
+	public InfisicalHttpClient(InfisicalSiteUrl siteUrl, ClientHttpRequestFactory requestFactory) {
+		this.siteUrl = siteUrl;
+		this.restClient = RestClient.builder().requestFactory(requestFactory).build();
+	}
+
+	/**
+	 * Return the site this client talks to.
+	 * @return the site URL
+	 */
+	public InfisicalSiteUrl getSiteUrl() {
+		return this.siteUrl;
+	}
+
+	/**
+	 * POST a JSON body without authentication and read the JSON answer.
+	 * @param <T> the response type
+	 * @param path the path below {@code /api}, for example {@code /v1/auth/token/renew}
+	 * @param body the request body, serialised with Jackson
+	 * @param responseType the type to read the answer as
+	 * @return the answer
+	 * @throws InfisicalApiException for an error answer or a body that is not the
+	 * expected JSON
+	 * @throws InfisicalConnectionException when the server cannot be reached
+	 */
+	public <T> T post(String path, Object body, Class<T> responseType) {
+		URI uri = UriComponentsBuilder.fromUri(this.siteUrl.apiBase()).path(path).build(true).toUri();
+		Response response = exchange(HttpMethod.POST, uri, "POST /api" + path, JSON.writeValueAsBytes(body), null,
+				null);
+		return response.read(responseType);
+	}
+
+	/**
+	 * GET a JSON resource with a bearer token.
+	 * @param path the path below {@code /api}; segments must already be encoded, see
+	 * {@link #encodePathSegment(String)}
+	 * @param query the query parameters, encoded by this method
+	 * @param accessToken the access token
+	 * @param ifNoneMatch the ETag of the last answer, for a conditional request
+	 * @return the answer, which is {@code 304} when nothing changed
+	 * @throws InfisicalApiException for an error answer
+	 * @throws InfisicalConnectionException when the server cannot be reached
+	 */
+	public Response get(String path, Map<String, String> query, String accessToken, @Nullable String ifNoneMatch) {
+		UriComponentsBuilder builder = UriComponentsBuilder.fromUri(this.siteUrl.apiBase()).path(path);
+		query.forEach(
+				(name, value) -> builder.queryParam(name, UriUtils.encodeQueryParam(value, StandardCharsets.UTF_8)));
+		URI uri = builder.build(true).toUri();
+		return exchange(HttpMethod.GET, uri, "GET /api" + path, null, accessToken, ifNoneMatch);
+	}
+
+	/**
+	 * Encode a value, such as a secret name, for use as one path segment.
+	 * @param segment the raw value
+	 * @return the encoded segment
+	 */
+	public static String encodePathSegment(String segment) {
+		return UriUtils.encodePathSegment(segment, StandardCharsets.UTF_8);
+	}
+
+	private Response exchange(HttpMethod method, URI uri, String description, byte @Nullable [] body,
+			@Nullable String accessToken, @Nullable String ifNoneMatch) {
+		RestClient.RequestBodySpec request = this.restClient.method(method).uri(uri).accept(MediaType.APPLICATION_JSON);
+		if (accessToken != null) {
+			request.header(HttpHeaders.AUTHORIZATION, "Bearer " + accessToken);
+		}
+		if (ifNoneMatch != null) {
+			request.header(HttpHeaders.IF_NONE_MATCH, ifNoneMatch);
+		}
+		if (body != null) {
+			request.contentType(MediaType.APPLICATION_JSON).body(body);
+		}
+		Response response;
+		try {
+			response = request
+				.exchangeForRequiredValue(
+						(req, res) -> new Response(description, res.getStatusCode().value(), res.getHeaders().getETag(),
+								res.getHeaders().getFirst(HttpHeaders.RETRY_AFTER), res.getBody().readAllBytes()),
+						true);
+		}
+		catch (ResourceAccessException ex) {
+			throw new InfisicalConnectionException(description + " failed: cannot reach Infisical at "
+					+ this.siteUrl.apiBase() + " (" + rootMessage(ex) + ")", ex);
+		}
+		if (response.status() >= 300 && !response.notModified()) {
+			// redirects are not followed: a POST must not silently go elsewhere
+			throw response.toException();
+		}
+		return response;
+	}
+
+	private static String rootMessage(Throwable ex) {
+		Throwable root = ex;
+		while (root.getCause() != null && root.getCause() != root) {
+			root = root.getCause();
+		}
+		String message = root.getMessage();
+		return root.getClass().getSimpleName() + ((message != null) ? ": " + message : "");
+	}
+
+	/**
+	 * An answer of the Infisical API.
+	 *
+	 * @param description the call, for messages
+	 * @param status the HTTP status
+	 * @param etag the {@code ETag} header, if any
+	 * @param retryAfter the {@code Retry-After} header, if any
+	 * @param body the body bytes
+	 */
+	public record Response(String description, int status, @Nullable String etag, @Nullable String retryAfter,
+			byte[] body) {
+
+		/**
+		 * Whether the server answered {@code 304 Not Modified}.
+		 * @return {@code true} if nothing changed since the ETag sent
+		 */
+		public boolean notModified() {
+			return this.status == 304;
+		}
+
+		/**
+		 * Read the body as JSON.
+		 * @param <T> the type
+		 * @param type the type to read
+		 * @return the value
+		 * @throws InfisicalApiException if the body is not the expected JSON
+		 */
+		public <T> T read(Class<T> type) {
+			try {
+				T value = JSON.readValue(this.body, type);
+				if (value == null) {
+					throw malformed("an empty body");
+				}
+				return value;
+			}
+			catch (JacksonException ex) {
+				throw malformed("a body that is not the expected JSON (" + this.body.length + " bytes; "
+						+ ex.getOriginalMessage() + ")");
+			}
+		}
+
+		private InfisicalApiException malformed(String what) {
+			return new InfisicalApiException(this.description, this.status, null,
+					"Infisical answered with " + what + "; check infisical.site-url", null, null);
+		}
+
+		InfisicalApiException toException() {
+			String error = null;
+			String message = null;
+			String reqId = null;
+			try {
+				JsonNode node = JSON.readTree(this.body);
+				if (node != null && node.isObject()) {
+					error = text(node.get("error"));
+					reqId = text(node.get("reqId"));
+					message = message(node.get("message"));
+				}
+			}
+			catch (JacksonException ex) {
+				// not JSON: a proxy or load balancer answered; described below
+			}
+			if (message == null) {
+				message = "no Infisical error body (" + this.body.length + " bytes)";
+			}
+			return new InfisicalApiException(this.description, this.status, error, message, reqId, parsedRetryAfter());
+		}
+
+		private @Nullable Duration parsedRetryAfter() {
+			if (this.retryAfter == null) {
+				return null;
+			}
+			try {
+				return Duration.ofSeconds(Math.max(0, Long.parseLong(this.retryAfter.trim())));
+			}
+			catch (NumberFormatException ex) {
+				// an HTTP date: rare enough to fall back to the client's own backoff
+				return null;
+			}
+		}
+
+		private static @Nullable String text(@Nullable JsonNode node) {
+			return (node != null && node.isValueNode() && !node.isNull()) ? node.asString() : null;
+		}
+
+		private static @Nullable String message(@Nullable JsonNode node) {
+			if (node == null || node.isNull()) {
+				return null;
+			}
+			if (node.isArray()) {
+				// validation failures: [{path: [...], message: "Required"}, ...]
+				Map<String, String> issues = new LinkedHashMap<>();
+				for (JsonNode issue : node) {
+					JsonNode path = issue.get("path");
+					String where = (path != null && path.isArray()) ? joinPath(path) : "";
+					String what = text(issue.get("message"));
+					issues.put(where + "#" + issues.size(),
+							(where.isEmpty() ? "" : where + ": ") + ((what != null) ? what : issue.toString()));
+				}
+				return String.join("; ", issues.values());
+			}
+			return node.isValueNode() ? node.asString() : node.toString();
+		}
+
+		private static String joinPath(JsonNode path) {
+			StringBuilder joined = new StringBuilder();
+			for (JsonNode part : path) {
+				if (!joined.isEmpty()) {
+					joined.append('.');
+				}
+				joined.append(part.asString());
+			}
+			return joined.toString();
+		}
+
+		@Override
+		public String toString() {
+			return "Response[" + this.description + " -> " + this.status + "]";
+		}
+
+		@Override
+		public boolean equals(@Nullable Object obj) {
+			return this == obj;
+		}
+
+		@Override
+		public int hashCode() {
+			return System.identityHashCode(this);
+		}
+
+	}
+
+}

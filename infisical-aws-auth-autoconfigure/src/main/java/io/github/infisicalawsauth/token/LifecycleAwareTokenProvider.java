@@ -1,0 +1,407 @@
+package io.github.infisicalawsauth.token;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.ReentrantLock;
+
+import io.github.infisicalawsauth.InfisicalAccessToken;
+import io.github.infisicalawsauth.InfisicalApiException;
+import io.github.infisicalawsauth.InfisicalException;
+import io.github.infisicalawsauth.InfisicalLoginException;
+import io.github.infisicalawsauth.InfisicalTokenProvider;
+import io.github.infisicalawsauth.authentication.InfisicalAuthentication;
+import io.github.infisicalawsauth.client.InfisicalHttpClient;
+import io.github.infisicalawsauth.client.TokenResponse;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Holds one Infisical access token for the life of the application and keeps it valid:
+ * refreshes it in the background before it expires, renewing while the max TTL allows a
+ * full TTL and logging in again otherwise, and falling back to a login when a renewal
+ * fails. While refreshes fail, the held token is served until it really expires.
+ * <p>
+ * {@link #getToken()} reads the held token without locking while it is valid. Only one
+ * login or refresh runs at a time, whatever the number of callers.
+ *
+ * @author Infisical AWS Auth contributors
+ * @since 0.1.0
+ */
+public class LifecycleAwareTokenProvider implements InfisicalTokenProvider, AutoCloseable {
+
+	static final String RENEW_PATH = "/v1/auth/token/renew";
+
+	static final String REVOKE_PATH = "/v1/auth/token/revoke";
+
+	private static final Log logger = LogFactory.getLog(LifecycleAwareTokenProvider.class);
+
+	private final InfisicalAuthentication authentication;
+
+	private final InfisicalHttpClient client;
+
+	private final TokenRefreshPolicy policy;
+
+	private final Clock clock;
+
+	private final boolean revokeOnClose;
+
+	private final boolean failFast;
+
+	private final AtomicReference<@Nullable TokenLifetime> current = new AtomicReference<>();
+
+	private final ReentrantLock lock = new ReentrantLock();
+
+	private final ScheduledExecutorService scheduler;
+
+	private @Nullable ScheduledFuture<?> scheduledRefresh;
+
+	private int failedRefreshes;
+
+	private volatile boolean closed;
+
+	private LifecycleAwareTokenProvider(Builder builder) {
+		this.authentication = Objects.requireNonNull(builder.authentication, "'authentication' must not be null");
+		this.client = Objects.requireNonNull(builder.client, "'client' must not be null");
+		this.policy = builder.policy;
+		this.clock = builder.clock;
+		this.revokeOnClose = builder.revokeOnClose;
+		this.failFast = builder.failFast;
+		this.scheduler = Executors.newSingleThreadScheduledExecutor((runnable) -> {
+			Thread thread = new Thread(runnable, "infisical-token-refresh");
+			thread.setDaemon(true);
+			return thread;
+		});
+	}
+
+	/**
+	 * Start building a provider.
+	 * @param authentication how to log in
+	 * @param client the HTTP client of the Infisical site, for renew and revoke
+	 * @return a new builder
+	 */
+	public static Builder builder(InfisicalAuthentication authentication, InfisicalHttpClient client) {
+		return new Builder(authentication, client);
+	}
+
+	/**
+	 * Log in now, retrying transient failures within the policy's time budget. When
+	 * fail-fast is off a failure is logged and retried in the background instead.
+	 * @throws InfisicalLoginException if the login fails and fail-fast is on
+	 */
+	public void start() {
+		this.lock.lock();
+		try {
+			checkOpen();
+			if (this.current.get() != null) {
+				return;
+			}
+			try {
+				install(loginWithRetry());
+			}
+			catch (InfisicalException ex) {
+				if (this.failFast) {
+					throw ex;
+				}
+				this.failedRefreshes++;
+				Duration wait = this.policy.backoff(this.failedRefreshes, retryAfter(ex));
+				logger.error("Cannot log in to Infisical at start-up; retrying in the background in " + wait.toMillis()
+						+ " ms: " + ex.getMessage());
+				schedule(wait);
+			}
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	@Override
+	public InfisicalAccessToken getToken() {
+		TokenLifetime held = this.current.get();
+		if (held != null && held.isValidAt(this.clock.millis())) {
+			return held.token();
+		}
+		return loginNow();
+	}
+
+	@Override
+	public void tokenRejected(InfisicalAccessToken token) {
+		TokenLifetime held = this.current.get();
+		if (held != null && held.token().equals(token) && this.current.compareAndSet(held, null)) {
+			logger.info("Infisical rejected the access token; logging in again on next use");
+		}
+	}
+
+	private InfisicalAccessToken loginNow() {
+		this.lock.lock();
+		try {
+			checkOpen();
+			TokenLifetime held = this.current.get();
+			if (held != null && held.isValidAt(this.clock.millis())) {
+				return held.token();
+			}
+			TokenLifetime fresh = loginWithRetry();
+			install(fresh);
+			return fresh.token();
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	private TokenLifetime loginWithRetry() {
+		long started = this.clock.millis();
+		long deadline = started + this.policy.getMaxElapsed().toMillis();
+		for (int attempt = 1;; attempt++) {
+			try {
+				return login();
+			}
+			catch (InfisicalException ex) {
+				if (!ex.isTransient()) {
+					throw ex;
+				}
+				Duration wait = this.policy.backoff(attempt, retryAfter(ex));
+				if (this.clock.millis() + wait.toMillis() > deadline) {
+					throw new InfisicalLoginException(ex.getMessage() + " (gave up after " + attempt + " attempt"
+							+ ((attempt > 1) ? "s" : "") + " in " + (this.clock.millis() - started) + " ms)", ex, true);
+				}
+				logger.warn("Login to Infisical failed, attempt " + attempt + ", retrying in " + wait.toMillis()
+						+ " ms: " + ex.getMessage());
+				sleep(wait);
+			}
+		}
+	}
+
+	private TokenLifetime login() {
+		TokenLifetime lifetime = this.policy.afterLogin(this.authentication.login(), this.clock.instant());
+		logger.info("Logged in to Infisical at " + this.client.getSiteUrl() + "; token valid until "
+				+ lifetime.expiresAt() + " (TTL " + lifetime.ttl().toSeconds() + " s, max TTL "
+				+ lifetime.maxTtl().toSeconds() + " s)");
+		return lifetime;
+	}
+
+	private void refresh() {
+		this.lock.lock();
+		try {
+			if (this.closed) {
+				return;
+			}
+			TokenLifetime held = this.current.get();
+			Instant now = this.clock.instant();
+			if (held != null && this.policy.shouldRenew(held, now)) {
+				try {
+					install(renew(held, now));
+					return;
+				}
+				catch (InfisicalException ex) {
+					logger.info("Renewing the Infisical access token failed; logging in again: " + ex.getMessage());
+				}
+			}
+			try {
+				install(login());
+			}
+			catch (InfisicalException ex) {
+				this.failedRefreshes++;
+				Duration wait = this.policy.backoff(this.failedRefreshes, retryAfter(ex));
+				TokenLifetime still = this.current.get();
+				String keeping = (still != null && still.isValidAt(this.clock.millis()))
+						? "keeping the current token until " + still.expiresAt() : "no valid token held";
+				logger.warn("Refreshing the Infisical access token failed (" + this.failedRefreshes + " in a row); "
+						+ keeping + "; next attempt in " + wait.toMillis() + " ms: " + ex.getMessage());
+				schedule(wait);
+			}
+		}
+		catch (RuntimeException ex) {
+			logger.error("Unexpected failure refreshing the Infisical access token", ex);
+			schedule(this.policy.backoff(++this.failedRefreshes, null));
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	private TokenLifetime renew(TokenLifetime held, Instant now) {
+		TokenResponse response = this.client.post(RENEW_PATH, Map.of("accessToken", held.token().value()),
+				TokenResponse.class);
+		if (response.accessToken() == null || response.accessToken().isBlank()) {
+			throw new InfisicalException("The answer of POST /api" + RENEW_PATH + " has no accessToken");
+		}
+		TokenLifetime renewed = this.policy.afterRenewal(held, response, now);
+		if (logger.isDebugEnabled()) {
+			logger.debug("Renewed the Infisical access token; valid until " + renewed.expiresAt());
+		}
+		return renewed;
+	}
+
+	// called with the lock held
+	private void install(TokenLifetime lifetime) {
+		this.current.set(lifetime);
+		this.failedRefreshes = 0;
+		Instant refreshAt = this.policy.refreshAt(lifetime);
+		if (refreshAt != null) {
+			schedule(Duration.between(this.clock.instant(), refreshAt));
+		}
+		else {
+			cancelScheduled();
+		}
+	}
+
+	// called with the lock held
+	private void schedule(Duration delay) {
+		cancelScheduled();
+		if (!this.closed) {
+			this.scheduledRefresh = this.scheduler.schedule(this::refresh, Math.max(0, delay.toMillis()),
+					TimeUnit.MILLISECONDS);
+		}
+	}
+
+	private void cancelScheduled() {
+		if (this.scheduledRefresh != null) {
+			this.scheduledRefresh.cancel(false);
+			this.scheduledRefresh = null;
+		}
+	}
+
+	private void checkOpen() {
+		if (this.closed) {
+			throw new IllegalStateException("The Infisical token provider is closed");
+		}
+	}
+
+	private static @Nullable Duration retryAfter(InfisicalException ex) {
+		Throwable candidate = ex;
+		while (candidate != null) {
+			if (candidate instanceof InfisicalApiException api) {
+				return api.getRetryAfter();
+			}
+			candidate = candidate.getCause();
+		}
+		return null;
+	}
+
+	private static void sleep(Duration wait) {
+		try {
+			Thread.sleep(wait.toMillis());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new InfisicalLoginException(
+					"Cannot log in to Infisical with AWS IAM: interrupted while waiting " + "to retry", ex, false);
+		}
+	}
+
+	/**
+	 * Stop refreshing and, if configured, revoke the held token.
+	 */
+	@Override
+	public void close() {
+		this.lock.lock();
+		try {
+			if (this.closed) {
+				return;
+			}
+			this.closed = true;
+			cancelScheduled();
+			this.scheduler.shutdownNow();
+			TokenLifetime held = this.current.getAndSet(null);
+			if (this.revokeOnClose && held != null && held.isValidAt(this.clock.millis())) {
+				revoke(held.token());
+			}
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	private void revoke(InfisicalAccessToken token) {
+		try {
+			this.client.post(REVOKE_PATH, Map.of("accessToken", token.value()), Map.class);
+			logger.info("Revoked the Infisical access token");
+		}
+		catch (InfisicalException ex) {
+			logger.warn("Could not revoke the Infisical access token: " + ex.getMessage());
+		}
+	}
+
+	/**
+	 * Builder of {@link LifecycleAwareTokenProvider}.
+	 */
+	public static final class Builder {
+
+		private final InfisicalAuthentication authentication;
+
+		private final InfisicalHttpClient client;
+
+		private TokenRefreshPolicy policy = TokenRefreshPolicy.builder().build();
+
+		private Clock clock = Clock.systemUTC();
+
+		private boolean revokeOnClose;
+
+		private boolean failFast = true;
+
+		private Builder(InfisicalAuthentication authentication, InfisicalHttpClient client) {
+			this.authentication = Objects.requireNonNull(authentication, "'authentication' must not be null");
+			this.client = Objects.requireNonNull(client, "'client' must not be null");
+		}
+
+		/**
+		 * Set the refresh and backoff policy.
+		 * @param policy the policy
+		 * @return this builder
+		 */
+		public Builder policy(TokenRefreshPolicy policy) {
+			this.policy = Objects.requireNonNull(policy, "'policy' must not be null");
+			return this;
+		}
+
+		/**
+		 * Set the clock.
+		 * @param clock the clock
+		 * @return this builder
+		 */
+		public Builder clock(Clock clock) {
+			this.clock = Objects.requireNonNull(clock, "'clock' must not be null");
+			return this;
+		}
+
+		/**
+		 * Set whether {@link #close()} revokes the held token.
+		 * @param revokeOnClose whether to revoke
+		 * @return this builder
+		 */
+		public Builder revokeOnClose(boolean revokeOnClose) {
+			this.revokeOnClose = revokeOnClose;
+			return this;
+		}
+
+		/**
+		 * Set whether {@link #start()} throws when the first login fails (default) or
+		 * keeps retrying in the background.
+		 * @param failFast whether to fail fast
+		 * @return this builder
+		 */
+		public Builder failFast(boolean failFast) {
+			this.failFast = failFast;
+			return this;
+		}
+
+		/**
+		 * Build the provider; call {@link #start()} to log in.
+		 * @return the provider
+		 */
+		public LifecycleAwareTokenProvider build() {
+			return new LifecycleAwareTokenProvider(this);
+		}
+
+	}
+
+}

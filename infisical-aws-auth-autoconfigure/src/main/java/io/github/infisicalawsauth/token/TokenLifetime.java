@@ -1,0 +1,56 @@
+package io.github.infisicalawsauth.token;
+
+import java.time.Duration;
+import java.time.Instant;
+
+import io.github.infisicalawsauth.InfisicalAccessToken;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What the client knows about the token it holds, to decide when and how to refresh it.
+ *
+ * @param token the token handed to callers
+ * @param ttl the identity's TTL, {@link Duration#ZERO} for none
+ * @param maxTtl the identity's max TTL, {@link Duration#ZERO} for none
+ * @param firstLoginAt when the login that started the max TTL budget happened
+ * @param obtainedAt when the last login or renewal answered
+ * @param jwtExpiresAt the JWT {@code exp}, if any
+ * @param expiresAt the earliest of all ends, {@code null} for none
+ * @author Infisical AWS Auth contributors
+ */
+record TokenLifetime(InfisicalAccessToken token, Duration ttl, Duration maxTtl, Instant firstLoginAt,
+		Instant obtainedAt, @Nullable Instant jwtExpiresAt, @Nullable Instant expiresAt) {
+
+	/**
+	 * Whether the token can still be used at the given time. Kept allocation-free for the
+	 * hot path.
+	 * @param nowMillis the current time in epoch milliseconds
+	 * @return {@code true} if the token has not expired
+	 */
+	boolean isValidAt(long nowMillis) {
+		return this.expiresAt == null || nowMillis < this.expiresAt.toEpochMilli();
+	}
+
+	/**
+	 * The hard end no renewal can pass: the JWT {@code exp} or the end of the max TTL.
+	 * @return the hard end, {@code null} for none
+	 */
+	@Nullable Instant hardEnd() {
+		Instant maxTtlEnd = this.maxTtl.isZero() ? null : this.firstLoginAt.plus(this.maxTtl);
+		return earliest(this.jwtExpiresAt, maxTtlEnd);
+	}
+
+	static @Nullable Instant earliest(@Nullable Instant a, @Nullable Instant b) {
+		if (a == null) {
+			return b;
+		}
+		return (b == null || a.isBefore(b)) ? a : b;
+	}
+
+	@Override
+	public String toString() {
+		return "TokenLifetime[ttl=" + this.ttl + ", maxTtl=" + this.maxTtl + ", obtainedAt=" + this.obtainedAt
+				+ ", expiresAt=" + this.expiresAt + "]";
+	}
+
+}
