@@ -1,0 +1,175 @@
+package io.github.infisicalawsauth.token;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+
+import io.github.infisicalawsauth.client.TokenResponse;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+/**
+ * Tests for {@link TokenRefreshPolicy}.
+ *
+ * @author Infisical AWS Auth contributors
+ */
+class TokenRefreshPolicyTests {
+
+	private static final Instant NOW = Instant.parse("2026-11-26T10:00:00Z");
+
+	private final TokenRefreshPolicy policy = TokenRefreshPolicy.builder()
+		.refreshBeforeExpiry(Duration.ofMinutes(1))
+		.initialBackoff(Duration.ofSeconds(1))
+		.maxBackoff(Duration.ofSeconds(30))
+		.random(() -> 0.999999)
+		.build();
+
+	@Test
+	void expiryIsEndOfTtlWhenItComesFirst() {
+		TokenLifetime lifetime = this.policy.afterLogin(response(jwt(NOW, NOW.plusSeconds(86400)), 3600, 86400), NOW);
+		assertThat(lifetime.expiresAt()).isEqualTo(NOW.plusSeconds(3600));
+		assertThat(lifetime.token().expiresAt()).isEqualTo(NOW.plusSeconds(3600));
+	}
+
+	@Test
+	void expiryIsJwtExpWhenItComesFirst() {
+		TokenLifetime lifetime = this.policy.afterLogin(response(jwt(NOW, NOW.plusSeconds(600)), 3600, 86400), NOW);
+		assertThat(lifetime.expiresAt()).isEqualTo(NOW.plusSeconds(600));
+	}
+
+	@Test
+	void expiryIsEndOfMaxTtlAfterRenewals() {
+		TokenLifetime first = this.policy.afterLogin(response(jwt(NOW, null), 3600, 5400), NOW);
+		Instant later = NOW.plusSeconds(3000);
+		TokenLifetime renewed = this.policy.afterRenewal(first, response(jwt(later, null), 3600, 5400), later);
+		assertThat(renewed.firstLoginAt()).isEqualTo(NOW);
+		assertThat(renewed.expiresAt()).isEqualTo(NOW.plusSeconds(5400));
+	}
+
+	@Test
+	void noTtlNoMaxTtlNoExpMeansNoExpiry() {
+		TokenLifetime lifetime = this.policy.afterLogin(response(jwt(NOW, null), 0, 0), NOW);
+		assertThat(lifetime.expiresAt()).isNull();
+		assertThat(lifetime.token().expiresAt()).isEqualTo(Instant.MAX);
+		assertThat(this.policy.refreshAt(lifetime)).isNull();
+		assertThat(lifetime.isValidAt(NOW.plusSeconds(365 * 86400L).toEpochMilli())).isTrue();
+	}
+
+	@Test
+	void tokenThatIsNotAJwtStillGetsTtlExpiry() {
+		TokenLifetime lifetime = this.policy.afterLogin(response("opaque-token", 60, 0), NOW);
+		assertThat(lifetime.expiresAt()).isEqualTo(NOW.plusSeconds(60));
+	}
+
+	@Test
+	void refreshesConfiguredTimeBeforeExpiry() {
+		TokenLifetime lifetime = this.policy.afterLogin(response(jwt(NOW, null), 3600, 0), NOW);
+		assertThat(this.policy.refreshAt(lifetime)).isEqualTo(NOW.plusSeconds(3600 - 60));
+	}
+
+	@Test
+	void refreshesHalfWayThroughShortLives() {
+		TokenLifetime lifetime = this.policy.afterLogin(response(jwt(NOW, null), 30, 0), NOW);
+		assertThat(this.policy.refreshAt(lifetime)).isEqualTo(NOW.plusSeconds(15));
+	}
+
+	@Test
+	void validUntilExpiry() {
+		TokenLifetime lifetime = this.policy.afterLogin(response(jwt(NOW, null), 30, 0), NOW);
+		assertThat(lifetime.isValidAt(NOW.plusSeconds(29).toEpochMilli())).isTrue();
+		assertThat(lifetime.isValidAt(NOW.plusSeconds(30).toEpochMilli())).isFalse();
+	}
+
+	@Test
+	void renewsWhileMaxTtlBudgetHoldsAFullTtl() {
+		TokenLifetime lifetime = this.policy.afterLogin(response(jwt(NOW, NOW.plusSeconds(7200)), 3600, 7200), NOW);
+		assertThat(this.policy.shouldRenew(lifetime, NOW.plusSeconds(3540))).isTrue();
+	}
+
+	@Test
+	void logsInAgainWhenMaxTtlBudgetIsShorterThanTtlPlusMargin() {
+		TokenLifetime lifetime = this.policy.afterLogin(response(jwt(NOW, NOW.plusSeconds(7200)), 3600, 7200), NOW);
+		// 3601 s left of the budget: a full TTL fits but the margin does not
+		assertThat(this.policy.shouldRenew(lifetime, NOW.plusSeconds(3599))).isFalse();
+	}
+
+	@Test
+	void logsInAgainWhenJwtExpComesBeforeRenewedTtl() {
+		TokenLifetime lifetime = this.policy.afterLogin(response(jwt(NOW, NOW.plusSeconds(4000)), 3600, 0), NOW);
+		assertThat(this.policy.shouldRenew(lifetime, NOW.plusSeconds(3540))).isFalse();
+	}
+
+	@Test
+	void renewsWithoutMaxTtl() {
+		TokenLifetime lifetime = this.policy.afterLogin(response(jwt(NOW, null), 3600, 0), NOW);
+		assertThat(this.policy.shouldRenew(lifetime, NOW.plusSeconds(3540))).isTrue();
+	}
+
+	@Test
+	void logsInAgainWithoutTtl() {
+		TokenLifetime lifetime = this.policy.afterLogin(response(jwt(NOW, NOW.plusSeconds(7200)), 0, 7200), NOW);
+		assertThat(this.policy.shouldRenew(lifetime, NOW.plusSeconds(7000))).isFalse();
+	}
+
+	@Test
+	void backoffGrowsExponentiallyUpToMax() {
+		assertThat(this.policy.backoff(1, null)).isBetween(Duration.ofMillis(999), Duration.ofSeconds(1));
+		assertThat(this.policy.backoff(2, null)).isBetween(Duration.ofMillis(1999), Duration.ofSeconds(2));
+		assertThat(this.policy.backoff(3, null)).isBetween(Duration.ofMillis(3999), Duration.ofSeconds(4));
+		assertThat(this.policy.backoff(20, null)).isBetween(Duration.ofMillis(29999), Duration.ofSeconds(30));
+	}
+
+	@Test
+	void backoffHasJitterBetweenHalfAndFullDelay() {
+		TokenRefreshPolicy low = TokenRefreshPolicy.builder().random(() -> 0).build();
+		assertThat(low.backoff(3, null)).isEqualTo(Duration.ofSeconds(2));
+		TokenRefreshPolicy mid = TokenRefreshPolicy.builder().random(() -> 0.5).build();
+		assertThat(mid.backoff(3, null)).isEqualTo(Duration.ofSeconds(3));
+	}
+
+	@Test
+	void backoffHonoursLongerRetryAfter() {
+		assertThat(this.policy.backoff(1, Duration.ofSeconds(7))).isEqualTo(Duration.ofSeconds(7));
+		assertThat(this.policy.backoff(5, Duration.ofSeconds(1))).isBetween(Duration.ofMillis(15999),
+				Duration.ofSeconds(16));
+	}
+
+	@Test
+	void builderChecksArguments() {
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> TokenRefreshPolicy.builder().initialBackoff(Duration.ZERO))
+			.withMessageContaining("'initialBackoff'");
+		assertThatIllegalArgumentException().isThrownBy(() -> TokenRefreshPolicy.builder().multiplier(0.5))
+			.withMessageContaining("'multiplier'");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> TokenRefreshPolicy.builder()
+				.initialBackoff(Duration.ofSeconds(10))
+				.maxBackoff(Duration.ofSeconds(1))
+				.build())
+			.withMessageContaining("'maxBackoff'");
+	}
+
+	@Test
+	void lifetimeToStringShowsNoToken() {
+		String token = jwt(NOW, null);
+		TokenLifetime lifetime = this.policy.afterLogin(response(token, 30, 0), NOW);
+		assertThat(lifetime.toString()).doesNotContain(token);
+		assertThat(lifetime.token().toString()).doesNotContain(token).contains("redacted");
+	}
+
+	static TokenResponse response(String token, long ttl, long maxTtl) {
+		return new TokenResponse(token, ttl, maxTtl, "Bearer");
+	}
+
+	static String jwt(Instant iat, Instant exp) {
+		Base64.Encoder encoder = Base64.getUrlEncoder().withoutPadding();
+		String header = encoder.encodeToString("{\"alg\":\"HS256\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8));
+		String payload = "{\"identityId\":\"id\",\"iat\":" + iat.getEpochSecond()
+				+ ((exp != null) ? ",\"exp\":" + exp.getEpochSecond() : "") + "}";
+		return header + "." + encoder.encodeToString(payload.getBytes(StandardCharsets.UTF_8)) + ".c2lnbmF0dXJl";
+	}
+
+}
