@@ -30,9 +30,7 @@ public final class InfisicalAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	InfisicalHttpClient infisicalHttpClient(InfisicalProperties properties, ObjectProvider<SslBundles> sslBundles) {
-		String bundle = properties.getSsl().getBundle();
-		return new InfisicalClientFactory(properties)
-			.httpClient((bundle != null) ? sslBundles.getObject().getBundle(bundle) : null);
+		return new InfisicalClientFactory(properties).httpClient(sslBundles.getIfAvailable());
 	}
 
 	@Bean(initMethod = "start", destroyMethod = "close")

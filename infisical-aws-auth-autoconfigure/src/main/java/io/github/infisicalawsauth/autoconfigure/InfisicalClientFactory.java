@@ -17,6 +17,7 @@ import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
 import org.springframework.boot.http.client.HttpClientSettings;
 import org.springframework.boot.http.client.HttpRedirects;
 import org.springframework.boot.ssl.SslBundle;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.http.client.ClientHttpRequestFactory;
 
 /**
@@ -42,11 +43,22 @@ public final class InfisicalClientFactory {
 
 	/**
 	 * Build the HTTP client of the configured site.
-	 * @param sslBundle trust material for the server, or {@code null} for the JDK default
+	 * @param sslBundles the application's SSL bundles, or {@code null} if there are none
 	 * @return the client
 	 * @throws InvalidConfigurationPropertyValueException if a property is invalid
+	 * @throws org.springframework.boot.ssl.NoSuchSslBundleException if the configured
+	 * bundle does not exist
 	 */
-	public InfisicalHttpClient httpClient(@Nullable SslBundle sslBundle) {
+	public InfisicalHttpClient httpClient(@Nullable SslBundles sslBundles) {
+		String bundleName = this.properties.getSsl().getBundle();
+		SslBundle sslBundle = null;
+		if (bundleName != null) {
+			if (sslBundles == null) {
+				throw new InvalidConfigurationPropertyValueException("infisical.ssl.bundle", bundleName,
+						"no SSL bundles are available: define it under spring.ssl.bundle");
+			}
+			sslBundle = sslBundles.getBundle(bundleName);
+		}
 		InfisicalSiteUrl siteUrl;
 		try {
 			siteUrl = InfisicalSiteUrl.of(this.properties.getSiteUrl(), this.properties.isAllowInsecureHttp());

@@ -31,15 +31,6 @@ record TokenLifetime(InfisicalAccessToken token, Duration ttl, Duration maxTtl, 
 		return this.expiresAt == null || nowMillis < this.expiresAt.toEpochMilli();
 	}
 
-	/**
-	 * The hard end no renewal can pass: the JWT {@code exp} or the end of the max TTL.
-	 * @return the hard end, {@code null} for none
-	 */
-	@Nullable Instant hardEnd() {
-		Instant maxTtlEnd = this.maxTtl.isZero() ? null : this.firstLoginAt.plus(this.maxTtl);
-		return earliest(this.jwtExpiresAt, maxTtlEnd);
-	}
-
 	static @Nullable Instant earliest(@Nullable Instant a, @Nullable Instant b) {
 		if (a == null) {
 			return b;

@@ -97,7 +97,9 @@ public final class TokenRefreshPolicy {
 	/**
 	 * Whether renewing is worth it: the token has a TTL and the max TTL budget left still
 	 * holds a full TTL plus the refresh margin. Renewing past the max TTL makes the 2024
-	 * server delete the still-valid token, so log in again instead.
+	 * server delete the still-valid token, so log in again instead. The JWT {@code exp}
+	 * does not count: current servers answer a renewal with a new JWT, and on the 2024
+	 * server it is the end of the max TTL.
 	 * @param lifetime the held token
 	 * @param now the current time
 	 * @return {@code true} to renew, {@code false} to log in again
@@ -106,11 +108,11 @@ public final class TokenRefreshPolicy {
 		if (lifetime.ttl().isZero()) {
 			return false;
 		}
-		Instant hardEnd = lifetime.hardEnd();
-		if (hardEnd == null) {
+		if (lifetime.maxTtl().isZero()) {
 			return true;
 		}
-		return !now.plus(lifetime.ttl()).plus(this.refreshBeforeExpiry).isAfter(hardEnd);
+		Instant maxTtlEnd = lifetime.firstLoginAt().plus(lifetime.maxTtl());
+		return !now.plus(lifetime.ttl()).plus(this.refreshBeforeExpiry).isAfter(maxTtlEnd);
 	}
 
 	/**

@@ -97,9 +97,11 @@ class TokenRefreshPolicyTests {
 	}
 
 	@Test
-	void logsInAgainWhenJwtExpComesBeforeRenewedTtl() {
-		TokenLifetime lifetime = this.policy.afterLogin(response(jwt(NOW, NOW.plusSeconds(4000)), 3600, 0), NOW);
-		assertThat(this.policy.shouldRenew(lifetime, NOW.plusSeconds(3540))).isFalse();
+	void renewsWhenJwtExpIsTheEndOfTheTtlWindow() {
+		// current servers answer a renewal with a new JWT whose exp is the new TTL end
+		TokenLifetime lifetime = this.policy.afterLogin(response(jwt(NOW, NOW.plusSeconds(3600)), 3600, 0), NOW);
+		assertThat(lifetime.expiresAt()).isEqualTo(NOW.plusSeconds(3600));
+		assertThat(this.policy.shouldRenew(lifetime, NOW.plusSeconds(3540))).isTrue();
 	}
 
 	@Test

@@ -1,0 +1,201 @@
+package io.github.infisicalawsauth.autoconfigure;
+
+import java.time.Duration;
+
+import io.github.infisicalawsauth.InfisicalAccessToken;
+import io.github.infisicalawsauth.InfisicalLoginException;
+import io.github.infisicalawsauth.InfisicalTestFixtures;
+import io.github.infisicalawsauth.InfisicalTokenProvider;
+import io.github.infisicalawsauth.client.InfisicalHttpClient;
+import io.github.infisicalawsauth.test.InfisicalTestServer;
+import io.github.infisicalawsauth.token.LifecycleAwareTokenProvider;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.boot.ssl.NoSuchSslBundleException;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests for {@link InfisicalAutoConfiguration}.
+ *
+ * @author Infisical AWS Auth contributors
+ */
+class InfisicalAutoConfigurationTests {
+
+	private InfisicalTestServer server;
+
+	private ApplicationContextRunner runner;
+
+	@BeforeEach
+	void startServer() {
+		this.server = InfisicalTestServer.start();
+		InfisicalTestFixtures.configure(this.server, Duration.ofHours(1), Duration.ofDays(1));
+		this.runner = new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(InfisicalAutoConfiguration.class))
+			.withUserConfiguration(AwsCredentialsConfiguration.class)
+			.withPropertyValues("infisical.site-url=" + this.server.url(),
+					"infisical.aws-auth.identity-id=" + InfisicalTestFixtures.IDENTITY_ID,
+					"infisical.aws-auth.region=us-east-1", "infisical.retry.initial-interval=20ms",
+					"infisical.retry.max-interval=50ms", "infisical.retry.max-elapsed-time=300ms");
+	}
+
+	@AfterEach
+	void stopServer() {
+		this.server.close();
+	}
+
+	@Test
+	void logsInAtStartupWithTheApplicationsCredentialsProvider() {
+		this.runner.run((context) -> {
+			assertThat(context).hasSingleBean(InfisicalTokenProvider.class)
+				.hasSingleBean(LifecycleAwareTokenProvider.class)
+				.hasSingleBean(InfisicalHttpClient.class);
+			assertThat(this.server.loginCount()).isOne();
+			InfisicalAccessToken token = context.getBean(InfisicalTokenProvider.class).getToken();
+			assertThat(this.server.isTokenActive(token.value())).isTrue();
+			assertThat(this.server.loginCount()).isOne();
+		});
+	}
+
+	@Test
+	void disabledCreatesNothingAndDoesNotLogIn() {
+		this.runner.withPropertyValues("infisical.enabled=false").run((context) -> {
+			assertThat(context).doesNotHaveBean(InfisicalTokenProvider.class)
+				.doesNotHaveBean(InfisicalHttpClient.class);
+			assertThat(this.server.loginCount()).isZero();
+		});
+	}
+
+	@Test
+	void missingIdentityIdFailsNamingTheProperty() {
+		this.runner.withPropertyValues("infisical.aws-auth.identity-id=").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause()
+				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
+				.hasMessageContaining("infisical.aws-auth.identity-id")
+				.hasMessageContaining("infisical.enabled=false");
+			assertThat(this.server.loginCount()).isZero();
+		});
+	}
+
+	@Test
+	void userTokenProviderWins() {
+		this.runner.withUserConfiguration(UserTokenProviderConfiguration.class).run((context) -> {
+			assertThat(context).hasSingleBean(InfisicalTokenProvider.class)
+				.doesNotHaveBean(LifecycleAwareTokenProvider.class);
+			assertThat(context.getBean(InfisicalTokenProvider.class).getToken().value()).isEqualTo("user-token");
+			assertThat(this.server.loginCount()).isZero();
+		});
+	}
+
+	@Test
+	void userTokenProviderWinsEvenWithoutIdentityId() {
+		this.runner.withUserConfiguration(UserTokenProviderConfiguration.class)
+			.withPropertyValues("infisical.aws-auth.identity-id=")
+			.run((context) -> assertThat(context).hasNotFailed().hasSingleBean(InfisicalTokenProvider.class));
+	}
+
+	@Test
+	void plainHttpToRemoteHostIsRefused() {
+		this.runner.withPropertyValues("infisical.site-url=http://infisical.example.com").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause()
+				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
+				.hasMessageContaining("infisical.site-url")
+				.hasMessageContaining("infisical.allow-insecure-http");
+		});
+	}
+
+	@Test
+	void chinaRegionIsRefused() {
+		this.runner.withPropertyValues("infisical.aws-auth.region=cn-north-1").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause()
+				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
+				.hasMessageContaining("infisical.aws-auth.region")
+				.hasMessageContaining("amazonaws.com");
+			assertThat(this.server.loginCount()).isZero();
+		});
+	}
+
+	@Test
+	void invalidRetrySettingsAreRefused() {
+		this.runner.withPropertyValues("infisical.retry.multiplier=0.5")
+			.run((context) -> assertThat(context.getStartupFailure()).rootCause()
+				.hasMessageContaining("infisical.retry.multiplier"));
+		this.runner.withPropertyValues("infisical.read-timeout=0s")
+			.run((context) -> assertThat(context.getStartupFailure()).rootCause()
+				.hasMessageContaining("infisical.read-timeout"));
+	}
+
+	@Test
+	void unknownSslBundleIsRefused() {
+		this.runner.withConfiguration(AutoConfigurations.of(SslAutoConfiguration.class))
+			.withPropertyValues("infisical.ssl.bundle=infisical-ca")
+			.run((context) -> assertThat(context.getStartupFailure()).rootCause()
+				.isInstanceOf(NoSuchSslBundleException.class)
+				.hasMessageContaining("infisical-ca"));
+	}
+
+	@Test
+	void sslBundleWithoutSslAutoConfigurationIsRefused() {
+		this.runner.withPropertyValues("infisical.ssl.bundle=infisical-ca")
+			.run((context) -> assertThat(context.getStartupFailure()).rootCause()
+				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
+				.hasMessageContaining("infisical.ssl.bundle"));
+	}
+
+	@Test
+	void failedLoginFailsStartup() {
+		this.runner.withPropertyValues("infisical.aws-auth.identity-id=unknown").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).hasStackTraceContaining(InfisicalLoginException.class.getName()
+					+ ": Cannot log in to Infisical with AWS IAM: AWS auth method not found for identity");
+		});
+	}
+
+	@Test
+	void revokesOnShutdownWhenConfigured() {
+		this.runner.withPropertyValues("infisical.token.revoke-on-shutdown=true").run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(this.server.revokeCount()).isZero();
+		});
+		assertThat(this.server.revokeCount()).isOne();
+	}
+
+	@Test
+	void doesNotRevokeOnShutdownByDefault() {
+		this.runner.run((context) -> assertThat(context).hasNotFailed());
+		assertThat(this.server.revokeCount()).isZero();
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class AwsCredentialsConfiguration {
+
+		@Bean
+		AwsCredentialsProvider testCredentials() {
+			return InfisicalTestFixtures.credentials();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserTokenProviderConfiguration {
+
+		@Bean
+		InfisicalTokenProvider userTokenProvider() {
+			return () -> InfisicalAccessToken.of("user-token", null);
+		}
+
+	}
+
+}

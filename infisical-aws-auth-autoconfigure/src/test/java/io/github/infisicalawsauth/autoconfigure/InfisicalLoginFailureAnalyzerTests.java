@@ -1,0 +1,87 @@
+package io.github.infisicalawsauth.autoconfigure;
+
+import io.github.infisicalawsauth.InfisicalApiException;
+import io.github.infisicalawsauth.InfisicalConnectionException;
+import io.github.infisicalawsauth.InfisicalLoginException;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.BeanCreationException;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests for {@link InfisicalLoginFailureAnalyzer}.
+ *
+ * @author Infisical AWS Auth contributors
+ */
+class InfisicalLoginFailureAnalyzerTests {
+
+	private final InfisicalLoginFailureAnalyzer analyzer = new InfisicalLoginFailureAnalyzer();
+
+	@Test
+	void identityWithoutAwsAuth() {
+		FailureAnalysis analysis = analyze(
+				api(404, "NotFound", "AWS auth method not found for identity, did you configure AWS auth?", "req-abc"));
+		assertThat(analysis.getDescription()).contains("Cannot log in to Infisical with AWS IAM")
+			.contains("AWS auth method not found for identity")
+			.contains("req-abc");
+		assertThat(analysis.getAction()).contains("infisical.aws-auth.identity-id");
+	}
+
+	@Test
+	void unknownOrganization() {
+		FailureAnalysis analysis = analyze(api(404, "NotFound", "Sub organization with slug acme not found", null));
+		assertThat(analysis.getAction()).contains("infisical.organization-slug");
+	}
+
+	@Test
+	void principalNotAllowed() {
+		FailureAnalysis analysis = analyze(api(401, "UnauthorizedError",
+				"Access denied: AWS principal ARN not allowed. [principal-arn=arn:aws:iam::1:role/x]", "req-1"));
+		assertThat(analysis.getDescription()).contains("Access denied: AWS principal ARN not allowed.")
+			.contains("req-1");
+		assertThat(analysis.getAction()).contains("principal ARN").contains("infisical.aws-auth.identity-id");
+	}
+
+	@Test
+	void noCredentials() {
+		FailureAnalysis analysis = analyze(new InfisicalLoginException(
+				"Cannot log in to Infisical with AWS IAM: no AWS credentials found (Unable to load credentials)", null,
+				false));
+		assertThat(analysis.getAction()).contains("AWS credentials").contains("AwsCredentialsProvider");
+	}
+
+	@Test
+	void noRegion() {
+		FailureAnalysis analysis = analyze(new InfisicalLoginException(
+				"Cannot log in to Infisical with AWS IAM: no AWS region found. Set infisical.aws-auth.region", null,
+				false));
+		assertThat(analysis.getAction()).contains("infisical.aws-auth.region").contains("AWS_REGION");
+	}
+
+	@Test
+	void unreachable() {
+		FailureAnalysis analysis = analyze(InfisicalLoginException.create(new InfisicalConnectionException(
+				"POST /api/v1/auth/aws-auth/login failed: cannot reach Infisical at https://x/api",
+				new java.net.ConnectException())));
+		assertThat(analysis.getDescription()).contains("cannot reach Infisical");
+		assertThat(analysis.getAction()).contains("infisical.site-url");
+	}
+
+	@Test
+	void stsRejected() {
+		FailureAnalysis analysis = analyze(api(500, "InternalServerError", "Something went wrong", null));
+		assertThat(analysis.getAction()).contains("AWS credentials");
+	}
+
+	private FailureAnalysis analyze(InfisicalLoginException ex) {
+		return this.analyzer.analyze(new BeanCreationException("infisicalTokenProvider", "failed", ex));
+	}
+
+	private static InfisicalLoginException api(int status, String error, String message, String reqId) {
+		return InfisicalLoginException
+			.create(new InfisicalApiException("POST /api/v1/auth/aws-auth/login", status, error, message, reqId, null));
+	}
+
+}

@@ -1,0 +1,370 @@
+package io.github.infisicalawsauth.token;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import io.github.infisicalawsauth.InfisicalAccessToken;
+import io.github.infisicalawsauth.InfisicalLoginException;
+import io.github.infisicalawsauth.InfisicalTestFixtures;
+import io.github.infisicalawsauth.test.Fault;
+import io.github.infisicalawsauth.test.Generation;
+import io.github.infisicalawsauth.test.InfisicalTestServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Integration tests for {@link LifecycleAwareTokenProvider} against the in-process
+ * Infisical test server.
+ *
+ * @author Infisical AWS Auth contributors
+ */
+class LifecycleAwareTokenProviderIntegrationTests {
+
+	private static final String LOGIN = "/api/v1/auth/aws-auth/login";
+
+	private static final String RENEW = "/api/v1/auth/token/renew";
+
+	private final List<AutoCloseable> closeables = new ArrayList<>();
+
+	@AfterEach
+	void close() throws Exception {
+		for (AutoCloseable closeable : this.closeables) {
+			closeable.close();
+		}
+	}
+
+	@Test
+	void startLogsInOnceAndServesTheSameToken() {
+		InfisicalTestServer server = server(Generation.CURRENT, Duration.ofHours(1), Duration.ofDays(1));
+		LifecycleAwareTokenProvider provider = provider(server, Duration.ofMinutes(1));
+		provider.start();
+		InfisicalAccessToken token = provider.getToken();
+		assertThat(provider.getToken()).isSameAs(token);
+		assertThat(server.loginCount()).isOne();
+		assertThat(server.isTokenActive(token.value())).isTrue();
+	}
+
+	@Test
+	void refreshesBeforeExpiryByRenewing() {
+		InfisicalTestServer server = server(Generation.CURRENT, Duration.ofSeconds(2), Duration.ofMinutes(10));
+		LifecycleAwareTokenProvider provider = provider(server, Duration.ofSeconds(1));
+		provider.start();
+		InfisicalAccessToken first = provider.getToken();
+		await().atMost(Duration.ofSeconds(5)).until(() -> server.renewCount() >= 1);
+		await().atMost(Duration.ofSeconds(2)).until(() -> !provider.getToken().equals(first));
+		InfisicalAccessToken renewed = provider.getToken();
+		// current servers answer a renewal with a new JWT
+		assertThat(renewed.value()).isNotEqualTo(first.value());
+		assertThat(renewed.expiresAt()).isAfter(first.expiresAt());
+		assertThat(server.isTokenActive(renewed.value())).isTrue();
+		assertThat(server.loginCount()).isOne();
+	}
+
+	@Test
+	void keepsRenewingWhileMaxTtlAllows() {
+		InfisicalTestServer server = server(Generation.CURRENT, Duration.ofSeconds(2), Duration.ofMinutes(10));
+		LifecycleAwareTokenProvider provider = provider(server, Duration.ofSeconds(1));
+		provider.start();
+		await().atMost(Duration.ofSeconds(6)).until(() -> server.renewCount() >= 3);
+		assertThat(server.loginCount()).isOne();
+		assertThat(server.isTokenActive(provider.getToken().value())).isTrue();
+	}
+
+	@Test
+	void refreshesByRenewingInPlaceOn2024Server() {
+		InfisicalTestServer server = server(Generation.V2024, Duration.ofSeconds(2), Duration.ofMinutes(10));
+		LifecycleAwareTokenProvider provider = provider(server, Duration.ofSeconds(1));
+		provider.start();
+		InfisicalAccessToken first = provider.getToken();
+		await().atMost(Duration.ofSeconds(5)).until(() -> server.renewCount() >= 1);
+		await().atMost(Duration.ofSeconds(2)).until(() -> provider.getToken().expiresAt().isAfter(first.expiresAt()));
+		// the 2024 server returns the same string and restarts the TTL window
+		assertThat(provider.getToken().value()).isEqualTo(first.value());
+		assertThat(server.isTokenActive(first.value())).isTrue();
+		assertThat(server.loginCount()).isOne();
+	}
+
+	@Test
+	void logsInAgainInsteadOfRenewingPastMaxTtl() {
+		InfisicalTestServer server = server(Generation.V2024, Duration.ofSeconds(2), Duration.ofSeconds(3));
+		LifecycleAwareTokenProvider provider = provider(server, Duration.ofSeconds(1));
+		provider.start();
+		InfisicalAccessToken first = provider.getToken();
+		await().atMost(Duration.ofSeconds(5)).until(() -> !provider.getToken().value().equals(first.value()));
+		// a renewal would have made the 2024 server delete the still-valid token
+		assertThat(server.loginCount()).isEqualTo(2);
+		assertThat(server.renewCount()).isZero();
+		assertThat(server.requests(RENEW)).isEmpty();
+	}
+
+	@Test
+	void fallsBackToLoginWhenRenewFails() {
+		InfisicalTestServer server = server(Generation.CURRENT, Duration.ofSeconds(2), Duration.ofMinutes(10));
+		server.enqueueFaults(RENEW, Fault.status(500));
+		LifecycleAwareTokenProvider provider = provider(server, Duration.ofSeconds(1));
+		provider.start();
+		InfisicalAccessToken first = provider.getToken();
+		await().atMost(Duration.ofSeconds(5)).until(() -> !provider.getToken().value().equals(first.value()));
+		assertThat(server.loginCount()).isEqualTo(2);
+		assertThat(server.requests(RENEW)).hasSize(1);
+		assertThat(server.isTokenActive(provider.getToken().value())).isTrue();
+	}
+
+	@Test
+	void fallsBackToLoginWhenServerRefusesRenewal() {
+		InfisicalTestServer server = server(Generation.V2024, Duration.ofSeconds(2), Duration.ofMinutes(10));
+		LifecycleAwareTokenProvider provider = provider(server, Duration.ofSeconds(1));
+		provider.start();
+		InfisicalAccessToken first = provider.getToken();
+		server.revokeAllTokens();
+		await().atMost(Duration.ofSeconds(5)).until(() -> !provider.getToken().value().equals(first.value()));
+		assertThat(server.requests(RENEW)).isNotEmpty();
+		assertThat(server.loginCount()).isEqualTo(2);
+	}
+
+	@Test
+	void oneLoginForManyConcurrentFirstCallers() throws Exception {
+		InfisicalTestServer server = server(Generation.CURRENT, Duration.ofHours(1), Duration.ofDays(1));
+		server.enqueueFaults(LOGIN, Fault.delay(Duration.ofMillis(300)));
+		LifecycleAwareTokenProvider provider = provider(server, Duration.ofMinutes(1));
+		ExecutorService executor = Executors.newFixedThreadPool(200);
+		try {
+			CountDownLatch go = new CountDownLatch(1);
+			List<Future<InfisicalAccessToken>> results = new ArrayList<>();
+			for (int i = 0; i < 200; i++) {
+				results.add(executor.submit(() -> {
+					go.await();
+					return provider.getToken();
+				}));
+			}
+			go.countDown();
+			Set<String> tokens = ConcurrentHashMap.newKeySet();
+			for (Future<InfisicalAccessToken> result : results) {
+				tokens.add(result.get(10, TimeUnit.SECONDS).value());
+			}
+			assertThat(tokens).hasSize(1);
+			assertThat(server.loginCount()).isOne();
+			assertThat(server.requests(LOGIN)).hasSize(1);
+		}
+		finally {
+			executor.shutdownNow();
+		}
+	}
+
+	@Test
+	void keepsServingTheHeldTokenWhileRefreshFails() {
+		InfisicalTestServer server = server(Generation.CURRENT, Duration.ofSeconds(4), Duration.ofMinutes(10));
+		LifecycleAwareTokenProvider provider = provider(server, Duration.ofSeconds(2));
+		provider.start();
+		InfisicalAccessToken first = provider.getToken();
+		server.failAlways(RENEW, Fault.status(503));
+		server.failAlways(LOGIN, Fault.status(503));
+		// refresh starts after 2 s; wait for a few failed rounds, all before expiry at 4
+		// s
+		await().atMost(Duration.ofSeconds(4)).until(() -> server.requests(LOGIN).size() >= 3);
+		assertThat(first.expiresAt()).isAfter(java.time.Instant.now());
+		assertThat(provider.getToken()).isSameAs(first);
+		server.clearFaults();
+		await().atMost(Duration.ofSeconds(3)).until(() -> !provider.getToken().equals(first));
+		assertThat(server.isTokenActive(provider.getToken().value())).isTrue();
+	}
+
+	@Test
+	void retryHonoursRetryAfter() {
+		InfisicalTestServer server = server(Generation.CURRENT, Duration.ofHours(1), Duration.ofDays(1));
+		server.enqueueFaults(LOGIN, Fault.rateLimited(Duration.ofSeconds(1)));
+		LifecycleAwareTokenProvider provider = provider(server, Duration.ofMinutes(1));
+		long started = System.nanoTime();
+		provider.start();
+		long elapsedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+		// the policy alone would have waited 10 to 20 ms
+		assertThat(elapsedMillis).isGreaterThanOrEqualTo(1000);
+		assertThat(server.requests(LOGIN)).hasSize(2);
+		assertThat(server.isTokenActive(provider.getToken().value())).isTrue();
+	}
+
+	@Test
+	void retriesTransientFailuresThenSucceeds() {
+		InfisicalTestServer server = server(Generation.CURRENT, Duration.ofHours(1), Duration.ofDays(1));
+		server.enqueueFaults(LOGIN, Fault.status(502), Fault.dropConnection(), Fault.status(500));
+		LifecycleAwareTokenProvider provider = provider(server, Duration.ofMinutes(1));
+		provider.start();
+		assertThat(server.requests(LOGIN)).hasSize(4);
+		assertThat(server.isTokenActive(provider.getToken().value())).isTrue();
+	}
+
+	@Test
+	void givesUpWithinTheTimeBudget() {
+		InfisicalTestServer server = server(Generation.CURRENT, Duration.ofHours(1), Duration.ofDays(1));
+		server.failAlways(LOGIN, Fault.status(503));
+		InfisicalHttpClientHolder holder = new InfisicalHttpClientHolder(server);
+		LifecycleAwareTokenProvider provider = track(LifecycleAwareTokenProvider
+			.builder(InfisicalTestFixtures.authentication(holder.client(), InfisicalTestFixtures.IDENTITY_ID),
+					holder.client())
+			.policy(TokenRefreshPolicy.builder()
+				.initialBackoff(Duration.ofMillis(20))
+				.maxBackoff(Duration.ofMillis(50))
+				.maxElapsed(Duration.ofSeconds(2))
+				.build())
+			.build());
+		assertThatExceptionOfType(InfisicalLoginException.class).isThrownBy(provider::start)
+			.withMessageStartingWith("Cannot log in to Infisical with AWS IAM:")
+			.withMessageContaining("HTTP 503")
+			.withMessageContaining("gave up after")
+			.satisfies((ex) -> assertThat(ex.isTransient()).isTrue());
+		assertThat(server.requests(LOGIN).size()).isGreaterThanOrEqualTo(2);
+	}
+
+	@Test
+	void configurationErrorFailsAtOnceWithServerMessageAndRequestId() {
+		InfisicalTestServer server = server(Generation.CURRENT, Duration.ofHours(1), Duration.ofDays(1));
+		InfisicalHttpClientHolder holder = new InfisicalHttpClientHolder(server);
+		LifecycleAwareTokenProvider provider = track(LifecycleAwareTokenProvider
+			.builder(InfisicalTestFixtures.authentication(holder.client(), "unknown-identity"), holder.client())
+			.build());
+		assertThatExceptionOfType(InfisicalLoginException.class).isThrownBy(provider::start)
+			.withMessageContaining("AWS auth method not found for identity, did you configure AWS auth?")
+			.withMessageContaining("HTTP 404")
+			.withMessageContaining("reqId req-")
+			.satisfies((ex) -> assertThat(ex.getApiException().getStatusCode()).isEqualTo(404));
+		assertThat(server.requests(LOGIN)).hasSize(1);
+	}
+
+	@Test
+	void principalNotAllowedShowsServerMessage() {
+		InfisicalTestServer server = server(Generation.CURRENT, Duration.ofHours(1), Duration.ofDays(1));
+		server.addIdentity("strict-identity").allowedPrincipalArns("arn:aws:iam::123456789012:role/billing");
+		InfisicalHttpClientHolder holder = new InfisicalHttpClientHolder(server);
+		LifecycleAwareTokenProvider provider = track(LifecycleAwareTokenProvider
+			.builder(InfisicalTestFixtures.authentication(holder.client(), "strict-identity"), holder.client())
+			.build());
+		assertThatExceptionOfType(InfisicalLoginException.class).isThrownBy(provider::start)
+			.withMessageContaining("Access denied: AWS principal ARN not allowed.")
+			.withMessageContaining("HTTP 401");
+	}
+
+	@Test
+	void malformedAnswerIsReportedNotRetried() {
+		InfisicalTestServer server = server(Generation.CURRENT, Duration.ofHours(1), Duration.ofDays(1));
+		server.enqueueFaults(LOGIN, Fault.malformedBody());
+		LifecycleAwareTokenProvider provider = provider(server, Duration.ofMinutes(1));
+		assertThatExceptionOfType(InfisicalLoginException.class).isThrownBy(provider::start)
+			.withMessageContaining("not the expected JSON")
+			.withMessageContaining("infisical.site-url");
+		assertThat(server.requests(LOGIN)).hasSize(1);
+	}
+
+	@Test
+	void unreachableServerIsReportedAfterRetries() {
+		InfisicalTestServer server = server(Generation.CURRENT, Duration.ofHours(1), Duration.ofDays(1));
+		server.stop();
+		InfisicalHttpClientHolder holder = new InfisicalHttpClientHolder(server);
+		LifecycleAwareTokenProvider provider = track(LifecycleAwareTokenProvider
+			.builder(InfisicalTestFixtures.authentication(holder.client(), InfisicalTestFixtures.IDENTITY_ID),
+					holder.client())
+			.policy(TokenRefreshPolicy.builder()
+				.initialBackoff(Duration.ofMillis(20))
+				.maxBackoff(Duration.ofMillis(50))
+				.maxElapsed(Duration.ofMillis(200))
+				.build())
+			.build());
+		assertThatExceptionOfType(InfisicalLoginException.class).isThrownBy(provider::start)
+			.withMessageContaining("cannot reach Infisical at " + server.url() + "/api");
+		assertThatExceptionOfType(InfisicalLoginException.class).isThrownBy(provider::getToken);
+	}
+
+	@Test
+	void withoutFailFastStartsAndLogsInInTheBackground() {
+		InfisicalTestServer server = server(Generation.CURRENT, Duration.ofHours(1), Duration.ofDays(1));
+		server.enqueueFaults(LOGIN, Fault.status(404));
+		LifecycleAwareTokenProvider provider = track(
+				InfisicalTestFixtures.provider(server, Duration.ofMinutes(1)).failFast(false).build());
+		provider.start();
+		assertThat(server.loginCount()).isOne();
+		// the failed attempt and one background retry, without a caller asking
+		await().atMost(Duration.ofSeconds(3)).until(() -> server.loginCount() == 2);
+		assertThat(server.isTokenActive(provider.getToken().value())).isTrue();
+		assertThat(server.loginCount()).isEqualTo(2);
+	}
+
+	@Test
+	void rejectedTokenMakesNextCallLogInAgain() {
+		InfisicalTestServer server = server(Generation.CURRENT, Duration.ofHours(1), Duration.ofDays(1));
+		LifecycleAwareTokenProvider provider = provider(server, Duration.ofMinutes(1));
+		provider.start();
+		InfisicalAccessToken first = provider.getToken();
+		server.revokeAllTokens();
+		provider.tokenRejected(first);
+		provider.tokenRejected(first);
+		InfisicalAccessToken second = provider.getToken();
+		assertThat(second.value()).isNotEqualTo(first.value());
+		assertThat(server.loginCount()).isEqualTo(2);
+		// a late report about the old token does not throw the new one away
+		provider.tokenRejected(first);
+		assertThat(provider.getToken()).isSameAs(second);
+		assertThat(server.loginCount()).isEqualTo(2);
+	}
+
+	@Test
+	void closeRevokesWhenConfigured() {
+		InfisicalTestServer server = server(Generation.CURRENT, Duration.ofHours(1), Duration.ofDays(1));
+		LifecycleAwareTokenProvider provider = InfisicalTestFixtures.provider(server, Duration.ofMinutes(1))
+			.revokeOnClose(true)
+			.build();
+		provider.start();
+		InfisicalAccessToken token = provider.getToken();
+		provider.close();
+		assertThat(server.revokeCount()).isOne();
+		assertThat(server.isTokenActive(token.value())).isFalse();
+		assertThatIllegalStateException().isThrownBy(provider::getToken);
+	}
+
+	@Test
+	void closeDoesNotRevokeByDefault() {
+		InfisicalTestServer server = server(Generation.CURRENT, Duration.ofHours(1), Duration.ofDays(1));
+		LifecycleAwareTokenProvider provider = InfisicalTestFixtures.provider(server, Duration.ofMinutes(1)).build();
+		provider.start();
+		InfisicalAccessToken token = provider.getToken();
+		provider.close();
+		assertThat(server.revokeCount()).isZero();
+		assertThat(server.isTokenActive(token.value())).isTrue();
+	}
+
+	private InfisicalTestServer server(Generation generation, Duration ttl, Duration maxTtl) {
+		InfisicalTestServer server = InfisicalTestServer.builder().generation(generation).start();
+		InfisicalTestFixtures.configure(server, ttl, maxTtl);
+		this.closeables.add(server);
+		return server;
+	}
+
+	private LifecycleAwareTokenProvider provider(InfisicalTestServer server, Duration refreshBeforeExpiry) {
+		return track(InfisicalTestFixtures.provider(server, refreshBeforeExpiry).build());
+	}
+
+	private LifecycleAwareTokenProvider track(LifecycleAwareTokenProvider provider) {
+		this.closeables.add(0, provider);
+		return provider;
+	}
+
+	private record InfisicalHttpClientHolder(io.github.infisicalawsauth.client.InfisicalHttpClient client) {
+
+		InfisicalHttpClientHolder(InfisicalTestServer server) {
+			this(InfisicalTestFixtures.client(server));
+		}
+
+	}
+
+}

@@ -1,0 +1,508 @@
+package io.github.infisicalawsauth.test;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import com.sun.net.httpserver.HttpServer;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * An in-process Infisical server for tests, bound to {@code 127.0.0.1}. It speaks the
+ * Infisical HTTP API as a real server of the chosen {@link Generation} does: AWS IAM
+ * login with a replayed STS {@code GetCallerIdentity} request whose SigV4 signature it
+ * verifies against {@link #addAwsCredentials registered credentials}, JWT access tokens
+ * with TTL, max TTL and use limits, renewal and revocation, and secrets reads with
+ * imports, references, hidden values and {@code ETag}s. Faults can be injected per path
+ * prefix.
+ * <p>
+ * Routes: {@code POST /api/v1/auth/aws-auth/login},
+ * {@code POST /api/v1/auth/token/renew}, {@code POST /api/v1/auth/token/revoke},
+ * {@code GET /api/v3/secrets/raw[/{name}]} and, on the current generation only,
+ * {@code GET /api/v4/secrets[/{name}]}. Query flags are {@code "true"}/{@code "false"}
+ * strings; when a flag is not sent, v4 defaults {@code viewSecretValue},
+ * {@code expandSecretReferences} and {@code includeImports} to {@code true}, v3 defaults
+ * {@code expandSecretReferences} and {@code include_imports} to {@code false}, so a
+ * client that relies on defaults is noticed. Every request is {@link #requests()
+ * recorded}.
+ * <p>
+ * Time comes from the {@link Clock} given to the {@link Builder}, so tests can move it
+ * instead of sleeping. The server is thread-safe. <pre class="code">
+ * try (InfisicalTestServer server = InfisicalTestServer.start()) {
+ *     server.addAwsCredentials("AKIDEXAMPLE", "secret", null, "123456789012",
+ *             "arn:aws:iam::123456789012:user/app");
+ *     server.addIdentity("identity-1").canReadProject("project-1");
+ *     server.project("project-1").environment("dev").folder("/app").secret("KEY", "value");
+ *     // point the client at server.url()
+ * }
+ * </pre>
+ *
+ * @author Infisical AWS Auth contributors
+ * @since 0.1.0
+ */
+public final class InfisicalTestServer implements AutoCloseable {
+
+	static final String LOGIN_PATH = "/api/v1/auth/aws-auth/login";
+
+	static final String RENEW_PATH = "/api/v1/auth/token/renew";
+
+	static final String REVOKE_PATH = "/api/v1/auth/token/revoke";
+
+	private final Generation generation;
+
+	private final Clock clock;
+
+	private final ExecutorService executor;
+
+	private final FakeSecurityTokenService sts = new FakeSecurityTokenService();
+
+	private final AccessTokens tokens;
+
+	private final SecretStore store;
+
+	private final Faults faults = new Faults();
+
+	private final Map<String, IdentitySpec> identities = new ConcurrentHashMap<>();
+
+	private final Set<String> organizations = ConcurrentHashMap.newKeySet();
+
+	private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
+
+	private final AtomicInteger loginCount = new AtomicInteger();
+
+	private final AtomicInteger renewCount = new AtomicInteger();
+
+	private final AtomicInteger revokeCount = new AtomicInteger();
+
+	private final AtomicInteger secretReadCount = new AtomicInteger();
+
+	private final Object lifecycleMonitor = new Object();
+
+	private final int port;
+
+	private @Nullable HttpServer httpServer;
+
+	private boolean closed;
+
+	private InfisicalTestServer(Generation generation, Clock clock, int port) {
+		this.generation = generation;
+		this.clock = clock;
+		this.tokens = new AccessTokens(generation, clock);
+		this.store = new SecretStore(clock);
+		AtomicInteger threadNumber = new AtomicInteger();
+		this.executor = Executors.newCachedThreadPool((runnable) -> {
+			Thread thread = new Thread(runnable, "infisical-test-server-" + threadNumber.incrementAndGet());
+			thread.setDaemon(true);
+			return thread;
+		});
+		this.httpServer = bind(port);
+		this.port = this.httpServer.getAddress().getPort();
+	}
+
+	/**
+	 * Start a server of the {@link Generation#CURRENT current} generation on a random
+	 * port, with the system UTC clock.
+	 * @return the running server
+	 */
+	public static InfisicalTestServer start() {
+		return builder().start();
+	}
+
+	/**
+	 * Return a builder to choose the generation, clock or port.
+	 * @return a new builder
+	 */
+	public static Builder builder() {
+		return new Builder();
+	}
+
+	/**
+	 * Return the base URL of the server, without trailing slash and without {@code /api}.
+	 * @return the URL, for example {@code http://127.0.0.1:54321}
+	 */
+	public String url() {
+		return "http://127.0.0.1:" + this.port;
+	}
+
+	/**
+	 * Return the port. It stays the same across {@link #stop()} and {@link #restart()}.
+	 * @return the port
+	 */
+	public int port() {
+		return this.port;
+	}
+
+	/**
+	 * Return the generation this server behaves like.
+	 * @return the generation
+	 */
+	public Generation generation() {
+		return this.generation;
+	}
+
+	/**
+	 * Stop accepting connections, as a server that is down. State (identities, tokens,
+	 * secrets) is kept; {@link #restart()} brings the server back on the same port.
+	 */
+	public void stop() {
+		synchronized (this.lifecycleMonitor) {
+			if (this.httpServer != null) {
+				this.httpServer.stop(0);
+				this.httpServer = null;
+			}
+		}
+	}
+
+	/**
+	 * Accept connections again, on the same port, after {@link #stop()}. Does nothing if
+	 * the server is running.
+	 */
+	public void restart() {
+		synchronized (this.lifecycleMonitor) {
+			if (this.closed) {
+				throw new IllegalStateException("Server is closed");
+			}
+			if (this.httpServer == null) {
+				this.httpServer = bind(this.port);
+			}
+		}
+	}
+
+	/**
+	 * Return whether the server accepts connections.
+	 * @return {@code true} unless stopped or closed
+	 */
+	public boolean isRunning() {
+		synchronized (this.lifecycleMonitor) {
+			return this.httpServer != null;
+		}
+	}
+
+	/**
+	 * Stop the server for good and release its threads.
+	 */
+	@Override
+	public void close() {
+		synchronized (this.lifecycleMonitor) {
+			this.closed = true;
+			stop();
+			this.executor.shutdownNow();
+		}
+	}
+
+	/**
+	 * Register AWS credentials that the server's stand-in for STS accepts, and the caller
+	 * that {@code GetCallerIdentity} answers for them.
+	 * @param accessKeyId the access key id
+	 * @param secretAccessKey the secret access key
+	 * @param sessionToken the session token, or {@code null} for long-term credentials;
+	 * when set, requests must carry it signed in {@code X-Amz-Security-Token}
+	 * @param accountId the AWS account id
+	 * @param arn the caller ARN, for example
+	 * {@code arn:aws:sts::123456789012:assumed-role/app/session}
+	 */
+	public void addAwsCredentials(String accessKeyId, String secretAccessKey, @Nullable String sessionToken,
+			String accountId, String arn) {
+		checkNotEmpty(accessKeyId, "accessKeyId");
+		checkNotEmpty(secretAccessKey, "secretAccessKey");
+		checkNotEmpty(accountId, "accountId");
+		checkNotEmpty(arn, "arn");
+		this.sts.addCredentials(accessKeyId, secretAccessKey, sessionToken, accountId, arn);
+	}
+
+	/**
+	 * Add a machine identity with AWS IAM auth, or return the existing one.
+	 * @param identityId the identity id
+	 * @return the identity, to configure
+	 */
+	public IdentitySpec addIdentity(String identityId) {
+		checkNotEmpty(identityId, "identityId");
+		return this.identities.computeIfAbsent(identityId, IdentitySpec::new);
+	}
+
+	/**
+	 * Make a sub-organization slug known, so logins may scope to it with
+	 * {@code organizationSlug} (current generation only; the 2024 server ignores the
+	 * field).
+	 * @param slug the sub-organization slug
+	 */
+	public void addOrganization(String slug) {
+		checkNotEmpty(slug, "slug");
+		this.organizations.add(slug);
+	}
+
+	/**
+	 * Return a project of the secrets store, creating it if needed.
+	 * @param projectId the project id
+	 * @return the project
+	 */
+	public ProjectSpec project(String projectId) {
+		checkNotEmpty(projectId, "projectId");
+		return this.store.project(projectId);
+	}
+
+	/**
+	 * Queue faults for requests whose path starts with the given prefix: each matching
+	 * request consumes the next fault. Queued faults win over {@link #failAlways}.
+	 * @param pathPrefix the path prefix, for example {@code /api/v1/auth/aws-auth/login}
+	 * @param faults the faults, in order
+	 */
+	public void enqueueFaults(String pathPrefix, Fault... faults) {
+		checkNotEmpty(pathPrefix, "pathPrefix");
+		this.faults.enqueue(pathPrefix, List.of(faults));
+	}
+
+	/**
+	 * Apply a fault to every request whose path starts with the given prefix, until
+	 * {@link #clearFaults()}.
+	 * @param pathPrefix the path prefix
+	 * @param fault the fault
+	 */
+	public void failAlways(String pathPrefix, Fault fault) {
+		checkNotEmpty(pathPrefix, "pathPrefix");
+		if (fault == null) {
+			throw new IllegalArgumentException("'fault' must not be null");
+		}
+		this.faults.always(pathPrefix, fault);
+	}
+
+	/**
+	 * Remove all queued and permanent faults.
+	 */
+	public void clearFaults() {
+		this.faults.clear();
+	}
+
+	/**
+	 * Return the number of login requests received, including failed and faulted ones.
+	 * @return the login count
+	 */
+	public int loginCount() {
+		return this.loginCount.get();
+	}
+
+	/**
+	 * Return the number of renew requests received, including failed and faulted ones.
+	 * @return the renew count
+	 */
+	public int renewCount() {
+		return this.renewCount.get();
+	}
+
+	/**
+	 * Return the number of revoke requests received, including failed and faulted ones.
+	 * @return the revoke count
+	 */
+	public int revokeCount() {
+		return this.revokeCount.get();
+	}
+
+	/**
+	 * Return the number of secret read requests received ({@code /api/v3/secrets/raw} and
+	 * {@code /api/v4/secrets}, list and single), including failed, faulted and
+	 * {@code 304} ones.
+	 * @return the secret read count
+	 */
+	public int secretReadCount() {
+		return this.secretReadCount.get();
+	}
+
+	/**
+	 * Return the requests received so far, oldest first.
+	 * @return a snapshot of the requests
+	 */
+	public List<RecordedRequest> requests() {
+		return List.copyOf(this.requests);
+	}
+
+	/**
+	 * Return the requests received so far whose path starts with the given prefix.
+	 * @param pathPrefix the path prefix
+	 * @return a snapshot of the matching requests
+	 */
+	public List<RecordedRequest> requests(String pathPrefix) {
+		List<RecordedRequest> matching = new ArrayList<>();
+		for (RecordedRequest request : this.requests) {
+			if (request.path().startsWith(pathPrefix)) {
+				matching.add(request);
+			}
+		}
+		return matching;
+	}
+
+	/**
+	 * Forget the recorded requests and reset the counters.
+	 */
+	public void clearRequests() {
+		this.requests.clear();
+		this.loginCount.set(0);
+		this.renewCount.set(0);
+		this.revokeCount.set(0);
+		this.secretReadCount.set(0);
+	}
+
+	/**
+	 * Return whether an access token would be accepted now: valid signature, JWT not
+	 * expired, not revoked or deleted, inside its TTL window and max TTL, uses left. Does
+	 * not use up a use.
+	 * @param accessToken the access token
+	 * @return whether the token is active
+	 */
+	public boolean isTokenActive(String accessToken) {
+		return accessToken != null && this.tokens.isActive(accessToken);
+	}
+
+	/**
+	 * Revoke every access token issued so far, as an administrator would.
+	 */
+	public void revokeAllTokens() {
+		this.tokens.revokeAll();
+	}
+
+	Clock clock() {
+		return this.clock;
+	}
+
+	FakeSecurityTokenService sts() {
+		return this.sts;
+	}
+
+	AccessTokens tokens() {
+		return this.tokens;
+	}
+
+	SecretStore store() {
+		return this.store;
+	}
+
+	Faults faults() {
+		return this.faults;
+	}
+
+	@Nullable IdentitySpec identity(String identityId) {
+		return this.identities.get(identityId);
+	}
+
+	boolean hasOrganization(String slug) {
+		return this.organizations.contains(slug);
+	}
+
+	void record(RecordedRequest request) {
+		this.requests.add(request);
+		String path = request.path();
+		if (path.equals(LOGIN_PATH)) {
+			this.loginCount.incrementAndGet();
+		}
+		else if (path.equals(RENEW_PATH)) {
+			this.renewCount.incrementAndGet();
+		}
+		else if (path.equals(REVOKE_PATH)) {
+			this.revokeCount.incrementAndGet();
+		}
+		else if ("GET".equals(request.method())
+				&& (path.startsWith(SecretRoutes.V3_PATH) || path.startsWith(SecretRoutes.V4_PATH))) {
+			this.secretReadCount.incrementAndGet();
+		}
+	}
+
+	private HttpServer bind(int port) {
+		try {
+			HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
+			server.createContext("/", new RequestHandler(this));
+			server.setExecutor(this.executor);
+			server.start();
+			return server;
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Cannot start the Infisical test server on port " + port, ex);
+		}
+	}
+
+	private static void checkNotEmpty(@Nullable String value, String name) {
+		if (value == null || value.isEmpty()) {
+			throw new IllegalArgumentException("'" + name + "' must not be empty");
+		}
+	}
+
+	@Override
+	public String toString() {
+		return "InfisicalTestServer[" + url() + ", " + this.generation + "]";
+	}
+
+	/**
+	 * Builder for an {@link InfisicalTestServer}.
+	 *
+	 * @since 0.1.0
+	 */
+	public static final class Builder {
+
+		private Generation generation = Generation.CURRENT;
+
+		private Clock clock = Clock.systemUTC();
+
+		private int port;
+
+		private Builder() {
+		}
+
+		/**
+		 * Set the server generation to behave like.
+		 * @param generation the generation, {@link Generation#CURRENT} by default
+		 * @return this builder
+		 */
+		public Builder generation(Generation generation) {
+			if (generation == null) {
+				throw new IllegalArgumentException("'generation' must not be null");
+			}
+			this.generation = generation;
+			return this;
+		}
+
+		/**
+		 * Set the clock for signature dates, token lifetimes and timestamps.
+		 * @param clock the clock, the system UTC clock by default
+		 * @return this builder
+		 */
+		public Builder clock(Clock clock) {
+			if (clock == null) {
+				throw new IllegalArgumentException("'clock' must not be null");
+			}
+			this.clock = clock;
+			return this;
+		}
+
+		/**
+		 * Set the port to listen on.
+		 * @param port the port, {@code 0} (the default) for a random free port
+		 * @return this builder
+		 */
+		public Builder port(int port) {
+			if (port < 0 || port > 65535) {
+				throw new IllegalArgumentException("'port' must be between 0 and 65535");
+			}
+			this.port = port;
+			return this;
+		}
+
+		/**
+		 * Start the server.
+		 * @return the running server
+		 */
+		public InfisicalTestServer start() {
+			return new InfisicalTestServer(this.generation, this.clock, this.port);
+		}
+
+	}
+
+}

@@ -1,0 +1,244 @@
+package io.github.infisicalawsauth.test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Receives every request: records it, applies faults, routes it and writes the answer.
+ *
+ * @author Infisical AWS Auth contributors
+ */
+final class RequestHandler implements HttpHandler {
+
+	private static final Logger logger = Logger.getLogger(InfisicalTestServer.class.getName());
+
+	private static final String REQUEST_ID_CHARACTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+
+	private static final SecureRandom random = new SecureRandom();
+
+	private final InfisicalTestServer server;
+
+	private final Generation generation;
+
+	private final AuthRoutes authRoutes;
+
+	private final SecretRoutes secretRoutes;
+
+	RequestHandler(InfisicalTestServer server) {
+		this.server = server;
+		this.generation = server.generation();
+		this.authRoutes = new AuthRoutes(server);
+		this.secretRoutes = new SecretRoutes(server);
+	}
+
+	@Override
+	public void handle(HttpExchange exchange) throws IOException {
+		try {
+			RecordedRequest request = read(exchange);
+			this.server.record(request);
+			Fault fault = this.server.faults().next(request.path());
+			if (fault != null && applyFault(fault, request, exchange)) {
+				return;
+			}
+			Reply reply = answer(request);
+			logger.fine(() -> request.method() + " " + request.path() + " -> " + reply.status());
+			write(exchange, reply);
+		}
+		catch (IOException ex) {
+			logger.log(Level.FINE, "Connection failed", ex);
+		}
+		finally {
+			exchange.close();
+		}
+	}
+
+	private Reply answer(RecordedRequest request) {
+		try {
+			return route(request);
+		}
+		catch (ApiError ex) {
+			return error(ex);
+		}
+		catch (RuntimeException ex) {
+			logger.log(Level.WARNING, "Test server failed on " + request, ex);
+			return error(ApiError.internal());
+		}
+	}
+
+	private Reply route(RecordedRequest request) {
+		String method = request.method();
+		String path = request.path();
+		if ("POST".equals(method)) {
+			switch (path) {
+				case InfisicalTestServer.LOGIN_PATH:
+					return this.authRoutes.login(request);
+				case InfisicalTestServer.RENEW_PATH:
+					return this.authRoutes.renew(request);
+				case InfisicalTestServer.REVOKE_PATH:
+					return this.authRoutes.revoke(request);
+				default:
+					throw ApiError.routeNotFound(method, path);
+			}
+		}
+		if ("GET".equals(method)) {
+			if (path.equals(SecretRoutes.V3_PATH)) {
+				return this.secretRoutes.list(request, false);
+			}
+			if (this.generation.hasV4Routes() && path.equals(SecretRoutes.V4_PATH)) {
+				return this.secretRoutes.list(request, true);
+			}
+			String name = secretName(request, SecretRoutes.V3_PATH);
+			if (name != null) {
+				return this.secretRoutes.single(request, false, name);
+			}
+			name = this.generation.hasV4Routes() ? secretName(request, SecretRoutes.V4_PATH) : null;
+			if (name != null) {
+				return this.secretRoutes.single(request, true, name);
+			}
+		}
+		throw ApiError.routeNotFound(method, path);
+	}
+
+	private @Nullable String secretName(RecordedRequest request, String listPath) {
+		String rawPath = request.rawPath();
+		String prefix = listPath + "/";
+		if (!rawPath.startsWith(prefix)) {
+			return null;
+		}
+		String rawName = rawPath.substring(prefix.length());
+		if (rawName.isEmpty() || rawName.contains("/")) {
+			return null;
+		}
+		return percentDecode(rawName);
+	}
+
+	private boolean applyFault(Fault fault, RecordedRequest request, HttpExchange exchange) throws IOException {
+		logger.fine(() -> request.method() + " " + request.path() + " -> " + fault);
+		switch (fault.kind()) {
+			case DELAY -> {
+				try {
+					Thread.sleep(fault.duration().toMillis());
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+					return true;
+				}
+				return false;
+			}
+			case DROP_CONNECTION -> {
+				// Closing an exchange before sending headers closes the connection
+				exchange.close();
+				return true;
+			}
+			case MALFORMED_BODY -> {
+				write(exchange, Reply.json(200, "<html>oops".getBytes(StandardCharsets.UTF_8)));
+				return true;
+			}
+			case RATE_LIMITED -> {
+				long seconds = fault.retryAfterSeconds();
+				ApiError error = ApiError.of(429, "Too Many Requests",
+						"Rate limit exceeded. Please try again in " + seconds + " seconds");
+				write(exchange, error(error).withHeader("Retry-After", Long.toString(seconds)));
+				return true;
+			}
+			case STATUS -> {
+				write(exchange, error(statusError(fault.statusCode())));
+				return true;
+			}
+		}
+		return false;
+	}
+
+	private static ApiError statusError(int status) {
+		return switch (status) {
+			case 400 -> ApiError.badRequest("Bad request");
+			case 401 -> ApiError.unauthorized("You are not authorized to access this resource");
+			case 403 -> ApiError.of(403, "ForbiddenError", "You are not allowed to access this resource");
+			case 404 -> ApiError.notFound("Not found");
+			case 429 -> ApiError.of(429, "Too Many Requests", "Rate limit exceeded. Please try again in 60 seconds");
+			case 500 -> ApiError.internal();
+			case 502 -> ApiError.of(502, "Bad Gateway", "Bad Gateway");
+			case 503 -> ApiError.of(503, "Service Unavailable", "Service Unavailable");
+			case 504 -> ApiError.of(504, "Gateway Timeout", "Gateway Timeout");
+			default -> ApiError.of(status, "Error", "HTTP " + status);
+		};
+	}
+
+	private Reply error(ApiError error) {
+		String requestId = this.generation.sendsRequestId() ? newRequestId() : null;
+		return Reply.json(error.status(), error.toJson(requestId));
+	}
+
+	private static String newRequestId() {
+		StringBuilder id = new StringBuilder("req-");
+		for (int i = 0; i < 14; i++) {
+			id.append(REQUEST_ID_CHARACTERS.charAt(random.nextInt(REQUEST_ID_CHARACTERS.length())));
+		}
+		return id.toString();
+	}
+
+	private static RecordedRequest read(HttpExchange exchange) throws IOException {
+		byte[] body;
+		try (InputStream input = exchange.getRequestBody()) {
+			ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+			input.transferTo(buffer);
+			body = buffer.toByteArray();
+		}
+		String rawQuery = exchange.getRequestURI().getRawQuery();
+		return new RecordedRequest(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
+				exchange.getRequestURI().getRawPath(), parseQuery(rawQuery), exchange.getRequestHeaders(),
+				new String(body, StandardCharsets.UTF_8));
+	}
+
+	private static Map<String, String> parseQuery(@Nullable String rawQuery) {
+		Map<String, String> parameters = new LinkedHashMap<>();
+		if (rawQuery == null || rawQuery.isEmpty()) {
+			return parameters;
+		}
+		for (String pair : rawQuery.split("&")) {
+			if (pair.isEmpty()) {
+				continue;
+			}
+			int equals = pair.indexOf('=');
+			String name = (equals >= 0) ? pair.substring(0, equals) : pair;
+			String value = (equals >= 0) ? pair.substring(equals + 1) : "";
+			parameters.putIfAbsent(URLDecoder.decode(name, StandardCharsets.UTF_8),
+					URLDecoder.decode(value, StandardCharsets.UTF_8));
+		}
+		return parameters;
+	}
+
+	private static String percentDecode(String raw) {
+		try {
+			return URLDecoder.decode(raw.replace("+", "%2B"), StandardCharsets.UTF_8);
+		}
+		catch (IllegalArgumentException ex) {
+			return raw;
+		}
+	}
+
+	private static void write(HttpExchange exchange, Reply reply) throws IOException {
+		reply.headers().forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
+		boolean empty = reply.body().length == 0;
+		exchange.sendResponseHeaders(reply.status(), empty ? -1 : reply.body().length);
+		if (!empty) {
+			try (OutputStream output = exchange.getResponseBody()) {
+				output.write(reply.body());
+			}
+		}
+	}
+
+}

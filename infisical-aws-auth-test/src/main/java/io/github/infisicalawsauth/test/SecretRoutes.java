@@ -1,0 +1,329 @@
+package io.github.infisicalawsauth.test;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.MissingNode;
+import tools.jackson.databind.node.ObjectNode;
+import tools.jackson.databind.node.StringNode;
+
+import io.github.infisicalawsauth.test.AccessTokens.TokenState;
+import io.github.infisicalawsauth.test.FolderSpec.StoredSecret;
+
+/**
+ * The secrets read routes: {@code /api/v3/secrets/raw} on every generation and
+ * {@code /api/v4/secrets} on current servers, list and single secret.
+ *
+ * @author Infisical AWS Auth contributors
+ */
+final class SecretRoutes {
+
+	static final String V3_PATH = "/api/v3/secrets/raw";
+
+	static final String V4_PATH = "/api/v4/secrets";
+
+	static final String HIDDEN_VALUE = "<hidden-by-infisical>";
+
+	private static final String BEARER = "Bearer ";
+
+	private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'")
+		.withZone(ZoneOffset.UTC);
+
+	private final InfisicalTestServer server;
+
+	private final Generation generation;
+
+	SecretRoutes(InfisicalTestServer server) {
+		this.server = server;
+		this.generation = server.generation();
+	}
+
+	Reply list(RecordedRequest request, boolean v4) {
+		IdentitySpec identity = authenticate(request);
+		Query query = new Query(request.queryParameters());
+		String projectId = query.required(v4 ? "projectId" : "workspaceId");
+		String environment = query.required("environment");
+		String secretPath = SecretStore.removeTrailingSlash(query.optional("secretPath", "/"));
+		boolean viewValues = !v4 || query.flag("viewSecretValue", true);
+		boolean expand = query.flag("expandSecretReferences", v4);
+		boolean recursive = query.flag("recursive", false);
+		boolean includeImports = query.flag(v4 ? "includeImports" : "include_imports", v4);
+		if (v4) {
+			query.flag("includePersonalOverrides", false);
+		}
+		Set<String> tagSlugs = v4 ? tagSlugs(query.optional("tagSlugs", "")) : Set.of();
+		query.failIfInvalid();
+		checkCanRead(identity, projectId, environment, secretPath);
+		SecretStore store = this.server.store();
+		synchronized (store) {
+			FolderSpec folder = store.find(projectId, environment, secretPath);
+			ObjectNode body = Json.MAPPER.createObjectNode();
+			ArrayNode secrets = body.putArray("secrets");
+			if (folder == null) {
+				if (this.generation.reportsMissingFolder()) {
+					throw folderNotFound(secretPath, environment);
+				}
+				if (includeImports) {
+					body.putArray("imports");
+				}
+				return withETag(request, body);
+			}
+			List<FolderSpec> folders = store.folders(folder, recursive);
+			for (FolderSpec listed : folders) {
+				boolean hidden = isHidden(identity, listed, viewValues);
+				for (StoredSecret secret : listed.secrets().values()) {
+					if (tagSlugs.isEmpty() || secret.tags.stream().anyMatch(tagSlugs::contains)) {
+						secrets.add(secretJson(listed, secret, hidden, expand, true));
+					}
+				}
+			}
+			if (includeImports) {
+				ArrayNode imports = body.putArray("imports");
+				for (FolderSpec listed : folders) {
+					for (FolderSpec.SecretImport secretImport : listed.imports()) {
+						FolderSpec imported = store.find(projectId, secretImport.environmentSlug(),
+								secretImport.path());
+						if (imported == null || (!this.generation.hidesSecretValues()
+								&& identity.isHidden(projectId, imported.environment().slug(), imported.path()))) {
+							continue;
+						}
+						boolean hidden = isHidden(identity, imported, viewValues);
+						ObjectNode entry = imports.addObject();
+						entry.put("secretPath", imported.path());
+						entry.put("environment", imported.environment().slug());
+						entry.put("folderId", imported.id());
+						ArrayNode importedSecrets = entry.putArray("secrets");
+						for (StoredSecret secret : imported.secrets().values()) {
+							importedSecrets.add(secretJson(imported, secret, hidden, expand, true));
+						}
+					}
+				}
+			}
+			return withETag(request, body);
+		}
+	}
+
+	Reply single(RecordedRequest request, boolean v4, String secretName) {
+		IdentitySpec identity = authenticate(request);
+		Query query = new Query(request.queryParameters());
+		String projectId = query.required(v4 ? "projectId" : "workspaceId");
+		String environment = query.required("environment");
+		String secretPath = SecretStore.removeTrailingSlash(query.optional("secretPath", "/"));
+		boolean viewValues = !v4 || query.flag("viewSecretValue", true);
+		boolean expand = query.flag("expandSecretReferences", v4);
+		boolean includeImports = query.flag(v4 ? "includeImports" : "include_imports", true);
+		query.failIfInvalid();
+		checkCanRead(identity, projectId, environment, secretPath);
+		SecretStore store = this.server.store();
+		synchronized (store) {
+			FolderSpec folder = store.find(projectId, environment, secretPath);
+			if (folder == null) {
+				throw this.generation.reportsMissingFolder() ? folderNotFound(secretPath, environment)
+						: secretNotFound(secretName);
+			}
+			FolderSpec owner = folder;
+			StoredSecret secret = folder.secrets().get(secretName);
+			if (secret == null && includeImports) {
+				List<FolderSpec.SecretImport> imports = new ArrayList<>(folder.imports());
+				for (int i = imports.size() - 1; i >= 0 && secret == null; i--) {
+					FolderSpec imported = store.find(projectId, imports.get(i).environmentSlug(),
+							imports.get(i).path());
+					if (imported != null && imported.secrets().containsKey(secretName)) {
+						owner = imported;
+						secret = imported.secrets().get(secretName);
+					}
+				}
+			}
+			if (secret == null) {
+				throw secretNotFound(secretName);
+			}
+			boolean hidden = isHidden(identity, owner, viewValues);
+			ObjectNode body = Json.MAPPER.createObjectNode();
+			body.set("secret", secretJson(owner, secret, hidden, expand, this.generation.hidesSecretValues()));
+			return withETag(request, body);
+		}
+	}
+
+	private IdentitySpec authenticate(RecordedRequest request) {
+		String authorization = request.header("Authorization");
+		if (authorization == null || !authorization.startsWith(BEARER)) {
+			throw ApiError.unauthorized("Token missing");
+		}
+		TokenState token = this.server.tokens().authenticate(authorization.substring(BEARER.length()));
+		IdentitySpec identity = this.server.identity(token.identityId);
+		if (identity == null) {
+			throw ApiError.unauthorized("No identity access token found");
+		}
+		return identity;
+	}
+
+	private void checkCanRead(IdentitySpec identity, String projectId, String environment, String secretPath) {
+		boolean hiddenOnOldServer = !this.generation.hidesSecretValues()
+				&& identity.isHidden(projectId, environment, secretPath);
+		if (!identity.canRead(projectId) || hiddenOnOldServer) {
+			ArrayNode details = Json.MAPPER.createArrayNode();
+			ObjectNode rule = details.addObject();
+			rule.put("action", "read");
+			rule.put("subject", "secrets");
+			ObjectNode conditions = rule.putObject("conditions");
+			conditions.put("environment", environment);
+			conditions.putObject("secretPath").put("$glob", secretPath);
+			throw ApiError.permissionDenied("You are not allowed to read on secrets", details);
+		}
+	}
+
+	private boolean isHidden(IdentitySpec identity, FolderSpec folder, boolean viewValues) {
+		if (!this.generation.hidesSecretValues()) {
+			return false;
+		}
+		return !viewValues
+				|| identity.isHidden(folder.environment().project().id(), folder.environment().slug(), folder.path());
+	}
+
+	private ObjectNode secretJson(FolderSpec folder, StoredSecret secret, boolean hidden, boolean expand,
+			boolean includePath) {
+		String value = hidden ? HIDDEN_VALUE
+				: (expand ? this.server.store().expand(folder, secret.value) : secret.value);
+		ObjectNode json = Json.MAPPER.createObjectNode();
+		json.put("id", secret.id);
+		json.put("_id", secret.id);
+		json.put("workspace", folder.environment().project().id());
+		json.put("environment", folder.environment().slug());
+		json.put("version", secret.version);
+		json.put("type", "shared");
+		json.put("secretKey", secret.key);
+		json.put("secretValue", value);
+		if (this.generation.hidesSecretValues()) {
+			json.put("secretValueHidden", hidden);
+		}
+		json.put("secretComment", secret.comment);
+		json.putNull("secretReminderNote");
+		json.putNull("secretReminderRepeatDays");
+		json.put("skipMultilineEncoding", false);
+		json.putNull("metadata");
+		json.put("createdAt", TIMESTAMP.format(secret.createdAt));
+		json.put("updatedAt", TIMESTAMP.format(secret.updatedAt));
+		if (includePath) {
+			json.put("secretPath", folder.path());
+		}
+		ArrayNode tags = json.putArray("tags");
+		for (String slug : secret.tags) {
+			ObjectNode tag = tags.addObject();
+			tag.put("id", slug);
+			tag.put("slug", slug);
+			tag.put("name", slug);
+			tag.putNull("color");
+		}
+		return json;
+	}
+
+	private static Reply withETag(RecordedRequest request, ObjectNode body) {
+		byte[] bytes = Json.MAPPER.writeValueAsString(body).getBytes(StandardCharsets.UTF_8);
+		String etag = "\"" + Base64.getEncoder().encodeToString(sha1(bytes)) + "\"";
+		String ifNoneMatch = request.header("If-None-Match");
+		if (ifNoneMatch != null && matches(ifNoneMatch, etag)) {
+			return new Reply(304, Map.of("ETag", etag), new byte[0]);
+		}
+		return Reply.json(200, bytes).withHeader("ETag", etag);
+	}
+
+	private static boolean matches(String ifNoneMatch, String etag) {
+		for (String candidate : ifNoneMatch.split(",")) {
+			String trimmed = candidate.trim();
+			if (trimmed.startsWith("W/")) {
+				trimmed = trimmed.substring(2);
+			}
+			if (trimmed.equals("*") || trimmed.equals(etag)) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	private static byte[] sha1(byte[] bytes) {
+		try {
+			return MessageDigest.getInstance("SHA-1").digest(bytes);
+		}
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	private static Set<String> tagSlugs(String value) {
+		return Arrays.stream(value.split(","))
+			.map(String::trim)
+			.filter((slug) -> !slug.isEmpty())
+			.collect(Collectors.toSet());
+	}
+
+	private static ApiError folderNotFound(String secretPath, String environment) {
+		return ApiError
+			.notFound("Folder with path '" + secretPath + "' in environment '" + environment + "' was not found");
+	}
+
+	private static ApiError secretNotFound(String secretName) {
+		return ApiError.notFound("Secret with name '" + secretName + "' not found");
+	}
+
+	/**
+	 * Query parameters validated the way the server's schema does, collecting issues.
+	 */
+	private final class Query {
+
+		private final Map<String, String> parameters;
+
+		private final List<ObjectNode> issues = new ArrayList<>();
+
+		Query(Map<String, String> parameters) {
+			this.parameters = parameters;
+		}
+
+		String required(String name) {
+			String value = this.parameters.get(name);
+			if (value == null) {
+				this.issues.add(Json.invalidType(name, "string", MissingNode.getInstance()));
+				return "";
+			}
+			return value.trim();
+		}
+
+		String optional(String name, String defaultValue) {
+			String value = this.parameters.get(name);
+			return (value != null) ? value : defaultValue;
+		}
+
+		boolean flag(String name, boolean defaultValue) {
+			String value = this.parameters.get(name);
+			if (value == null) {
+				return defaultValue;
+			}
+			if (!value.equals("true") && !value.equals("false")) {
+				ObjectNode issue = Json.issue("invalid_enum_value", name,
+						"Invalid enum value. Expected 'true' | 'false', received '" + value + "'");
+				issue.set("received", StringNode.valueOf(value));
+				this.issues.add(issue);
+				return defaultValue;
+			}
+			return Boolean.parseBoolean(value);
+		}
+
+		void failIfInvalid() {
+			if (!this.issues.isEmpty()) {
+				throw ApiError.validation(SecretRoutes.this.generation.validationFailureStatus(), this.issues);
+			}
+		}
+
+	}
+
+}

@@ -1,0 +1,149 @@
+package io.github.infisicalawsauth.test;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The projects, environments, folders and secrets of a test server. Every read and write
+ * holds the store's monitor, so that a response and its {@code ETag} always describe one
+ * consistent state.
+ *
+ * @author Infisical AWS Auth contributors
+ */
+final class SecretStore {
+
+	private static final Pattern REFERENCE = Pattern.compile("\\$\\{([^}]*)}");
+
+	private static final int MAX_REFERENCE_DEPTH = 5;
+
+	private final Clock clock;
+
+	private final Map<String, ProjectSpec> projects = new LinkedHashMap<>();
+
+	SecretStore(Clock clock) {
+		this.clock = clock;
+	}
+
+	ProjectSpec project(String projectId) {
+		synchronized (this) {
+			return this.projects.computeIfAbsent(projectId, (id) -> new ProjectSpec(this, id));
+		}
+	}
+
+	Instant now() {
+		return this.clock.instant();
+	}
+
+	/**
+	 * Find a folder. Call with the monitor held.
+	 * @param projectId the project id
+	 * @param environmentSlug the environment slug
+	 * @param path the normalised folder path
+	 * @return the folder or {@code null}
+	 */
+	@Nullable FolderSpec find(String projectId, String environmentSlug, String path) {
+		ProjectSpec project = this.projects.get(projectId);
+		EnvironmentSpec environment = (project != null) ? project.find(environmentSlug) : null;
+		return (environment != null) ? environment.find(path) : null;
+	}
+
+	/**
+	 * Expand {@code ${KEY}} and {@code ${env.path.parts.KEY}} references. Call with the
+	 * monitor held.
+	 * @param folder the folder the value belongs to
+	 * @param value the raw value
+	 * @return the expanded value
+	 */
+	String expand(FolderSpec folder, String value) {
+		return expand(folder, value, 0);
+	}
+
+	private String expand(FolderSpec folder, String value, int depth) {
+		if (depth >= MAX_REFERENCE_DEPTH) {
+			return value;
+		}
+		Matcher matcher = REFERENCE.matcher(value);
+		StringBuilder expanded = new StringBuilder();
+		while (matcher.find()) {
+			String reference = matcher.group(1).trim();
+			FolderSpec target = folder;
+			String key = reference;
+			if (reference.contains(".")) {
+				String[] parts = reference.split("\\.");
+				key = parts[parts.length - 1];
+				StringBuilder path = new StringBuilder();
+				for (int i = 1; i < parts.length - 1; i++) {
+					path.append('/').append(parts[i]);
+				}
+				target = find(folder.environment().project().id(), parts[0],
+						(path.length() > 0) ? path.toString() : "/");
+			}
+			FolderSpec.StoredSecret secret = (target != null) ? target.secrets().get(key) : null;
+			String replacement = (target != null && secret != null) ? expand(target, secret.value(), depth + 1) : "";
+			matcher.appendReplacement(expanded, Matcher.quoteReplacement(replacement));
+		}
+		matcher.appendTail(expanded);
+		return expanded.toString();
+	}
+
+	/**
+	 * Return a folder and, when recursive, its sub-folders, parents first. Call with the
+	 * monitor held.
+	 * @param folder the folder
+	 * @param recursive whether to include sub-folders
+	 * @return the folders
+	 */
+	List<FolderSpec> folders(FolderSpec folder, boolean recursive) {
+		List<FolderSpec> folders = new ArrayList<>();
+		folders.add(folder);
+		if (recursive) {
+			String prefix = "/".equals(folder.path()) ? "/" : folder.path() + "/";
+			for (FolderSpec candidate : folder.environment().folders()) {
+				if (candidate != folder && candidate.path().startsWith(prefix)) {
+					folders.add(candidate);
+				}
+			}
+		}
+		return folders;
+	}
+
+	/**
+	 * Normalise a folder path given by a test: leading {@code /}, no trailing {@code /}.
+	 * @param path the path
+	 * @return the normalised path
+	 */
+	static String normalizePath(String path) {
+		String normalized = path.trim();
+		if (!normalized.startsWith("/")) {
+			normalized = "/" + normalized;
+		}
+		return removeTrailingSlash(normalized);
+	}
+
+	/**
+	 * Remove trailing slashes the way the server does for a {@code secretPath} query.
+	 * @param path the path
+	 * @return the path without trailing slash, {@code /} for the root
+	 */
+	static String removeTrailingSlash(String path) {
+		String trimmed = path;
+		while (trimmed.length() > 1 && trimmed.endsWith("/")) {
+			trimmed = trimmed.substring(0, trimmed.length() - 1);
+		}
+		return trimmed.isEmpty() ? "/" : trimmed;
+	}
+
+	static String newId() {
+		return UUID.randomUUID().toString();
+	}
+
+}

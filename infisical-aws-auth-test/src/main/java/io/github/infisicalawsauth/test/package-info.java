@@ -1,0 +1,8 @@
+/**
+ * In-process Infisical server for tests: AWS IAM login verified with SigV4, access token
+ * lifecycle, secrets and fault injection.
+ */
+@NullMarked
+package io.github.infisicalawsauth.test;
+
+import org.jspecify.annotations.NullMarked;

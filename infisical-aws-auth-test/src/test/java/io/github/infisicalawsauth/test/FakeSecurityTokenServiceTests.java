@@ -1,0 +1,108 @@
+package io.github.infisicalawsauth.test;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import io.github.infisicalawsauth.test.FakeSecurityTokenService.Caller;
+import io.github.infisicalawsauth.test.FakeSecurityTokenService.StsRejectedException;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * Tests for {@link FakeSecurityTokenService}, with requests signed by the AWS SDK.
+ *
+ * @author Infisical AWS Auth contributors
+ */
+class FakeSecurityTokenServiceTests {
+
+	private static final Instant NOW = Instant.parse("2025-01-15T10:00:00Z");
+
+	private static final String HOST = "sts.us-east-1.amazonaws.com";
+
+	private static final String SHA256_OF_BODY = "ab821ae955788b0e33ebd34c208442ccfc2d406e2edc5e7a39bd6458fbb4f843";
+
+	private final FakeSecurityTokenService sts = new FakeSecurityTokenService();
+
+	FakeSecurityTokenServiceTests() {
+		this.sts.addCredentials(TestClient.ACCESS_KEY_ID, TestClient.SECRET_KEY, TestClient.SESSION_TOKEN,
+				TestClient.ACCOUNT, TestClient.ARN);
+	}
+
+	@Test
+	void verifyAnswersCallerOfSignedRequest() throws Exception {
+		Caller caller = this.sts.verify("POST", signedHeaders(), TestClient.STS_BODY, HOST, NOW);
+		assertThat(caller.account()).isEqualTo(TestClient.ACCOUNT);
+		assertThat(caller.arn()).isEqualTo(TestClient.ARN);
+	}
+
+	@Test
+	void verifyAcceptsCorrectOptionalHeaders() throws Exception {
+		Map<String, String> headers = signedHeaders();
+		put(headers, "Content-Length", "43");
+		put(headers, "X-Amz-Content-Sha256", SHA256_OF_BODY);
+		assertThat(headers).containsKeys("Host", "X-Amz-Date", "X-Amz-Security-Token", "Authorization");
+		assertThat(this.sts.verify("POST", headers, TestClient.STS_BODY, HOST, NOW)).isNotNull();
+	}
+
+	@Test
+	void verifyRejectsWrongPayloadHash() {
+		Map<String, String> headers = signedHeaders();
+		put(headers, "X-Amz-Content-Sha256", SHA256_OF_BODY.replace('a', 'b'));
+		assertRejected(headers, "POST");
+	}
+
+	@Test
+	void verifyRejectsHeaderSentTwiceInDifferentCase() {
+		Map<String, String> headers = new LinkedHashMap<>(signedHeaders());
+		headers.put("x-amz-date", "20250115T100000Z");
+		assertRejected(headers, "POST");
+	}
+
+	@Test
+	void verifyRejectsOtherMethod() {
+		assertRejected(signedHeaders(), "GET");
+	}
+
+	@Test
+	void verifyRejectsChangedSignedHeaderValue() {
+		Map<String, String> headers = signedHeaders();
+		headers.put("Content-Type", "application/x-www-form-urlencoded");
+		assertRejected(headers, "POST");
+	}
+
+	@Test
+	void verifyAcceptsExtraWhitespaceInSignedHeaderValue() throws Exception {
+		Map<String, String> headers = signedHeaders();
+		headers.put("Content-Type", "  application/x-www-form-urlencoded;   charset=utf-8 ");
+		assertThat(this.sts.verify("POST", headers, TestClient.STS_BODY, HOST, NOW)).isNotNull();
+	}
+
+	@Test
+	void principalArnOfAssumedRoleIsRoleArn() {
+		assertThat(IdentitySpec.principalArn("arn:aws:sts::123456789012:assumed-role/app-role/session-1"))
+			.isEqualTo("arn:aws:iam::123456789012:role/app-role");
+		assertThat(IdentitySpec.principalArn("arn:aws:iam::123456789012:user/ci"))
+			.isEqualTo("arn:aws:iam::123456789012:user/ci");
+	}
+
+	private static void put(Map<String, String> headers, String name, String value) {
+		headers.keySet().removeIf(name::equalsIgnoreCase);
+		headers.put(name, value);
+	}
+
+	private static Map<String, String> signedHeaders() {
+		return TestClient.sign(TestClient.sessionCredentials(), HOST, "us-east-1", Clock.fixed(NOW, ZoneOffset.UTC));
+	}
+
+	private void assertRejected(Map<String, String> headers, String method) {
+		assertThatExceptionOfType(StsRejectedException.class)
+			.isThrownBy(() -> this.sts.verify(method, headers, TestClient.STS_BODY, HOST, NOW));
+	}
+
+}

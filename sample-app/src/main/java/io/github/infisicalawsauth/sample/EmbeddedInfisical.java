@@ -1,0 +1,99 @@
+package io.github.infisicalawsauth.sample;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import io.github.infisicalawsauth.test.InfisicalTestServer;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.bootstrap.BootstrapRegistry;
+import org.springframework.context.event.ContextClosedEvent;
+
+/**
+ * The in-process Infisical the demo uses when no real server is configured: a test server
+ * whose fake STS accepts demo AWS credentials, a machine identity with a short TTL so
+ * that renewals show in the log, and a demo project with a few secrets.
+ *
+ * @author Infisical AWS Auth contributors
+ */
+final class EmbeddedInfisical {
+
+	static final String IDENTITY_ID = "00000000-demo-4000-8000-sampleidentity";
+
+	static final String PRINCIPAL_ARN = "arn:aws:sts::111122223333:assumed-role/sample-app/demo-session";
+
+	static final String PROJECT_ID = "demo-project";
+
+	private static final Log logger = LogFactory.getLog(EmbeddedInfisical.class);
+
+	// demo values, valid only for the embedded server
+	private static final AwsSessionCredentials DEMO_CREDENTIALS = AwsSessionCredentials.create("ASIADEMOACCESSKEY001",
+			"demo-secret-access-key-for-the-embedded-server", "demo-session-token");
+
+	private final InfisicalTestServer server;
+
+	private EmbeddedInfisical(InfisicalTestServer server) {
+		this.server = server;
+	}
+
+	static boolean realServerConfigured(String[] args) {
+		return System.getenv("INFISICAL_SITE_URL") != null || System.getProperty("infisical.site-url") != null
+				|| Arrays.stream(args).anyMatch((arg) -> arg.startsWith("--infisical.site-url="));
+	}
+
+	static EmbeddedInfisical start() {
+		InfisicalTestServer server = InfisicalTestServer.start();
+		server.addAwsCredentials(DEMO_CREDENTIALS.accessKeyId(), DEMO_CREDENTIALS.secretAccessKey(),
+				DEMO_CREDENTIALS.sessionToken(), "111122223333", PRINCIPAL_ARN);
+		server.addIdentity(IDENTITY_ID)
+			.allowedAccounts("111122223333")
+			.allowedPrincipalArns("arn:aws:iam::111122223333:role/sample-app")
+			.accessTokenTtl(Duration.ofSeconds(20))
+			.accessTokenMaxTtl(Duration.ofSeconds(50))
+			.canReadProject(PROJECT_ID);
+		server.project(PROJECT_ID)
+			.environment("dev")
+			.folder("/")
+			.secret("GREETING", "Hello from the embedded Infisical")
+			.secret("DB_PASSWORD", "demo-db-password");
+		logger.info("Started an embedded Infisical test server at " + server.url() + " (set INFISICAL_SITE_URL "
+				+ "to use a real Infisical); AWS principal " + PRINCIPAL_ARN);
+		return new EmbeddedInfisical(server);
+	}
+
+	void configure(SpringApplication application) {
+		Map<String, Object> properties = new LinkedHashMap<>();
+		properties.put("infisical.site-url", this.server.url());
+		properties.put("infisical.aws-auth.identity-id", IDENTITY_ID);
+		properties.put("infisical.aws-auth.region", "us-east-1");
+		properties.put("infisical.token.refresh-before-expiry", "5s");
+		properties.put("infisical.secrets.project-id", PROJECT_ID);
+		properties.put("infisical.secrets.environment", "dev");
+		application.setDefaultProperties(properties);
+		AwsCredentialsProvider credentials = StaticCredentialsProvider.create(DEMO_CREDENTIALS);
+		// config data loading runs before any bean exists: it finds the credentials here
+		application.addBootstrapRegistryInitializer((registry) -> registry.register(AwsCredentialsProvider.class,
+				BootstrapRegistry.InstanceSupplier.of(credentials)));
+		application.addInitializers((context) -> {
+			context.getBeanFactory().registerSingleton("demoAwsCredentialsProvider", credentials);
+			context.getBeanFactory().registerSingleton("embeddedInfisical", this);
+			context.addApplicationListener((event) -> {
+				if (event instanceof ContextClosedEvent closed && closed.getApplicationContext() == context) {
+					this.server.close();
+				}
+			});
+		});
+	}
+
+	InfisicalTestServer server() {
+		return this.server;
+	}
+
+}

@@ -1,0 +1,7 @@
+/**
+ * Runnable demo of the Infisical AWS IAM starter.
+ */
+@NullMarked
+package io.github.infisicalawsauth.sample;
+
+import org.jspecify.annotations.NullMarked;
