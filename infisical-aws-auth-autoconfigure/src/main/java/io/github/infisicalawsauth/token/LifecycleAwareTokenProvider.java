@@ -196,6 +196,12 @@ public class LifecycleAwareTokenProvider implements InfisicalTokenProvider, Auto
 			}
 			TokenLifetime held = this.current.get();
 			Instant now = this.clock.instant();
+			Instant due = (held != null && this.failedRefreshes == 0) ? this.policy.refreshAt(held) : null;
+			if (due != null && now.isBefore(due)) {
+				// a caller logged in while this run waited for the lock: not due yet
+				schedule(Duration.between(now, due));
+				return;
+			}
 			if (held != null && this.policy.shouldRenew(held, now)) {
 				try {
 					install(renew(held, now));

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.core.exception.SdkClientException;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
@@ -87,6 +88,20 @@ class InfisicalStartupIntegrationTests {
 	}
 
 	@Test
+	void missingAwsCredentialsFailStartupWithAnalysis(CapturedOutput output) {
+		SpringApplication application = new SpringApplication(TestApplication.class, NoCredentialsConfiguration.class);
+		application.setWebApplicationType(WebApplicationType.NONE);
+		application.setAllowBeanDefinitionOverriding(true);
+		assertThatException().isThrownBy(() -> application.run("--infisical.site-url=" + this.server.url(),
+				"--infisical.aws-auth.identity-id=" + InfisicalTestFixtures.IDENTITY_ID,
+				"--infisical.aws-auth.region=us-east-1"));
+		assertThat(output).contains("APPLICATION FAILED TO START")
+			.contains("no AWS credentials found")
+			.contains("Give the application AWS credentials");
+		assertThat(this.server.loginCount()).isZero();
+	}
+
+	@Test
 	void missingIdentityIdFailsStartupNamingTheProperty(CapturedOutput output) {
 		assertThatException().isThrownBy(() -> run("--infisical.aws-auth.identity-id="));
 		assertThat(output).contains("APPLICATION FAILED TO START").contains("infisical.aws-auth.identity-id");
@@ -135,6 +150,18 @@ class InfisicalStartupIntegrationTests {
 					"--infisical.retry.max-interval=50ms", "--infisical.retry.max-elapsed-time=300ms"), Stream.of(args))
 			.forEach((argument) -> arguments.put(argument.substring(0, argument.indexOf('=')), argument));
 		return application.run(arguments.values().toArray(String[]::new));
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class NoCredentialsConfiguration {
+
+		@Bean
+		AwsCredentialsProvider testCredentials() {
+			return () -> {
+				throw SdkClientException.create("Unable to load credentials from any of the providers in the chain");
+			};
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)
