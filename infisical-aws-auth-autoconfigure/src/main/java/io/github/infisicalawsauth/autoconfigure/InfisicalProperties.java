@@ -60,6 +60,8 @@ public class InfisicalProperties {
 
 	private final Retry retry = new Retry();
 
+	private final Secrets secrets = new Secrets();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -122,6 +124,10 @@ public class InfisicalProperties {
 
 	public Retry getRetry() {
 		return this.retry;
+	}
+
+	public Secrets getSecrets() {
+		return this.secrets;
 	}
 
 	/**
@@ -283,6 +289,108 @@ public class InfisicalProperties {
 
 		public void setMaxElapsedTime(Duration maxElapsedTime) {
 			this.maxElapsedTime = maxElapsedTime;
+		}
+
+	}
+
+	/**
+	 * Secrets read with 'spring.config.import=infisical:'.
+	 */
+	public static class Secrets {
+
+		/**
+		 * Id of the Infisical project to read secrets from, unless an import names its
+		 * own with '?project-id='.
+		 */
+		private @Nullable String projectId;
+
+		/**
+		 * Slug of the environment to read secrets from (for example 'dev' or 'prod'),
+		 * unless an import names its own with '?environment='.
+		 */
+		private @Nullable String environment;
+
+		/**
+		 * Folder path to read when an import names none ('infisical:').
+		 */
+		private String path = "/";
+
+		/**
+		 * Whether secrets of sub-folders are read too.
+		 */
+		private boolean recursive;
+
+		/**
+		 * Whether secrets that a folder imports from other folders are included; the
+		 * folder's own secrets win over imported ones, later imports over earlier ones.
+		 */
+		private boolean includeImports = true;
+
+		/**
+		 * Whether Infisical expands secret references such as '${OTHER_KEY}' before
+		 * answering.
+		 */
+		private boolean expandReferences = true;
+
+		/**
+		 * How often imported locations are checked for changes. Not set: no polling.
+		 */
+		private @Nullable Duration refreshInterval;
+
+		public @Nullable String getProjectId() {
+			return this.projectId;
+		}
+
+		public void setProjectId(@Nullable String projectId) {
+			this.projectId = projectId;
+		}
+
+		public @Nullable String getEnvironment() {
+			return this.environment;
+		}
+
+		public void setEnvironment(@Nullable String environment) {
+			this.environment = environment;
+		}
+
+		public String getPath() {
+			return this.path;
+		}
+
+		public void setPath(String path) {
+			this.path = path;
+		}
+
+		public boolean isRecursive() {
+			return this.recursive;
+		}
+
+		public void setRecursive(boolean recursive) {
+			this.recursive = recursive;
+		}
+
+		public boolean isIncludeImports() {
+			return this.includeImports;
+		}
+
+		public void setIncludeImports(boolean includeImports) {
+			this.includeImports = includeImports;
+		}
+
+		public boolean isExpandReferences() {
+			return this.expandReferences;
+		}
+
+		public void setExpandReferences(boolean expandReferences) {
+			this.expandReferences = expandReferences;
+		}
+
+		public @Nullable Duration getRefreshInterval() {
+			return this.refreshInterval;
+		}
+
+		public void setRefreshInterval(@Nullable Duration refreshInterval) {
+			this.refreshInterval = refreshInterval;
 		}
 
 	}

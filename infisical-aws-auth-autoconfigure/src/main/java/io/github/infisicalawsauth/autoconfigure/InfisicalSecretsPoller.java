@@ -1,0 +1,171 @@
+package io.github.infisicalawsauth.autoconfigure;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+import io.github.infisicalawsauth.InfisicalException;
+import io.github.infisicalawsauth.autoconfigure.config.InfisicalPropertySource;
+import io.github.infisicalawsauth.secrets.InfisicalSecretsClient;
+import io.github.infisicalawsauth.secrets.SecretsSnapshot;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.ApplicationListener;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.PropertySource;
+
+/**
+ * Polls the imported Infisical locations with {@code If-None-Match} and, only when a
+ * secret changed, hands the changes on: either a context refresh that re-runs config data
+ * loading (with spring-cloud-context), or an in-place update of the property sources.
+ * Polls are spread with jitter; a failed poll keeps the last good values.
+ *
+ * @author Infisical AWS Auth contributors
+ */
+class InfisicalSecretsPoller implements ApplicationListener<ApplicationReadyEvent>, DisposableBean {
+
+	private static final Log logger = LogFactory.getLog(InfisicalSecretsPoller.class);
+
+	private final ConfigurableEnvironment environment;
+
+	private final InfisicalSecretsClient client;
+
+	private final Duration interval;
+
+	private final ChangeHandler changeHandler;
+
+	private final ScheduledExecutorService scheduler;
+
+	private volatile boolean started;
+
+	InfisicalSecretsPoller(ConfigurableEnvironment environment, InfisicalSecretsClient client, Duration interval,
+			ChangeHandler changeHandler) {
+		if (interval.isZero() || interval.isNegative()) {
+			throw new IllegalArgumentException("'interval' must be positive");
+		}
+		this.environment = environment;
+		this.client = client;
+		this.interval = interval;
+		this.changeHandler = changeHandler;
+		this.scheduler = Executors.newSingleThreadScheduledExecutor((runnable) -> {
+			Thread thread = new Thread(runnable, "infisical-secrets-poll");
+			thread.setDaemon(true);
+			return thread;
+		});
+	}
+
+	@Override
+	public void onApplicationEvent(ApplicationReadyEvent event) {
+		if (event.getApplicationContext().getEnvironment() != this.environment || this.started) {
+			return;
+		}
+		this.started = true;
+		scheduleNext();
+	}
+
+	private void scheduleNext() {
+		if (!this.scheduler.isShutdown()) {
+			// 80% to 120% of the interval, so that many instances do not poll in step
+			long millis = this.interval.toMillis();
+			long delay = millis * 4 / 5 + ThreadLocalRandom.current().nextLong(Math.max(1, millis * 2 / 5));
+			try {
+				this.scheduler.schedule(this::pollAndReschedule, delay, TimeUnit.MILLISECONDS);
+			}
+			catch (RuntimeException ex) {
+				// shut down meanwhile
+			}
+		}
+	}
+
+	private void pollAndReschedule() {
+		try {
+			poll();
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Polling Infisical for changed secrets failed; keeping the current values: " + ex.getMessage());
+		}
+		finally {
+			scheduleNext();
+		}
+	}
+
+	/**
+	 * Check every imported location once.
+	 * @return the names of the properties that changed
+	 */
+	Set<String> poll() {
+		List<Change> changes = new ArrayList<>();
+		for (PropertySource<?> source : this.environment.getPropertySources()) {
+			if (source instanceof InfisicalPropertySource infisical) {
+				SecretsSnapshot current = infisical.getSnapshot();
+				SecretsSnapshot next;
+				try {
+					next = this.client.getSecrets(infisical.getLocation(), current);
+				}
+				catch (InfisicalException ex) {
+					logger.warn("Cannot check the Infisical secrets of " + infisical.getLocation().describe()
+							+ " for changes; keeping the current values: " + ex.getMessage());
+					continue;
+				}
+				if (next != current) {
+					Set<String> names = infisical.changedPropertyNames(next);
+					if (!names.isEmpty()) {
+						changes.add(new Change(infisical, next, names));
+					}
+				}
+			}
+		}
+		Set<String> names = new LinkedHashSet<>();
+		changes.forEach((change) -> names.addAll(change.names()));
+		if (!changes.isEmpty()) {
+			logger.info("Infisical secrets changed: " + names);
+			this.changeHandler.accept(changes);
+		}
+		return names;
+	}
+
+	@Override
+	public void destroy() {
+		this.scheduler.shutdownNow();
+	}
+
+	/**
+	 * What a poll found in one property source.
+	 *
+	 * @param source the property source
+	 * @param snapshot the new secrets
+	 * @param names the names of the changed properties
+	 */
+	record Change(InfisicalPropertySource source, SecretsSnapshot snapshot, Set<String> names) {
+
+		@Override
+		public String toString() {
+			return "Change[" + this.source.getName() + ", " + this.names + "]";
+		}
+
+	}
+
+	/**
+	 * What to do with changes.
+	 */
+	@FunctionalInterface
+	interface ChangeHandler extends Consumer<List<Change>> {
+
+		/**
+		 * Update the property sources in place.
+		 */
+		ChangeHandler IN_PLACE = (changes) -> changes.forEach((change) -> change.source().update(change.snapshot()));
+
+	}
+
+}

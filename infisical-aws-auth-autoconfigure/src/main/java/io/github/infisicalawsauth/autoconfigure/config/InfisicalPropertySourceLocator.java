@@ -1,0 +1,79 @@
+package io.github.infisicalawsauth.autoconfigure.config;
+
+import io.github.infisicalawsauth.autoconfigure.InfisicalProperties;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+
+import org.springframework.boot.bootstrap.BootstrapRegistry.InstanceSupplier;
+import org.springframework.boot.bootstrap.DefaultBootstrapContext;
+import org.springframework.boot.context.config.ConfigDataLocation;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.logging.DeferredLogFactory;
+import org.springframework.cloud.bootstrap.config.PropertySourceLocator;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.ApplicationContextAware;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.Environment;
+import org.springframework.core.env.PropertySource;
+
+/**
+ * Legacy bootstrap ({@code spring-cloud-starter-bootstrap}, {@code bootstrap.yml})
+ * support: provides the secrets of {@code infisical.secrets.*} as the same
+ * {@link InfisicalPropertySource} that {@code spring.config.import=infisical:} gives. The
+ * clients are promoted into the bootstrap context, the parent of the application context,
+ * so the application still logs in once. AWS credentials come from an
+ * {@link AwsCredentialsProvider} bean of the bootstrap context, else the AWS default
+ * chain.
+ *
+ * @author Infisical AWS Auth contributors
+ */
+class InfisicalPropertySourceLocator implements PropertySourceLocator, ApplicationContextAware {
+
+	private static final Log logger = LogFactory.getLog(InfisicalPropertySourceLocator.class);
+
+	private @Nullable ConfigurableApplicationContext context;
+
+	@Override
+	public void setApplicationContext(ApplicationContext applicationContext) {
+		this.context = (applicationContext instanceof ConfigurableApplicationContext configurable) ? configurable
+				: null;
+	}
+
+	@Override
+	public @Nullable PropertySource<?> locate(Environment environment) {
+		if (!(environment instanceof ConfigurableEnvironment configurable)) {
+			return null;
+		}
+		Binder binder = Binder.get(configurable);
+		InfisicalProperties properties = binder.bind(InfisicalProperties.PREFIX, Bindable.of(InfisicalProperties.class))
+			.orElseGet(InfisicalProperties::new);
+		if (!properties.isEnabled()) {
+			return null;
+		}
+		DeferredLogFactory logFactory = (destination) -> destination.get();
+		DefaultBootstrapContext bootstrap = new DefaultBootstrapContext();
+		AwsCredentialsProvider credentials = (this.context != null)
+				? this.context.getBeanProvider(AwsCredentialsProvider.class).getIfUnique() : null;
+		if (credentials != null) {
+			bootstrap.register(AwsCredentialsProvider.class, InstanceSupplier.of(credentials));
+		}
+		InfisicalConfigDataResource resource = InfisicalConfigDataLocationResolver
+			.resource(ConfigDataLocation.of(InfisicalConfigDataLocationResolver.PREFIX), properties.getSecrets());
+		InfisicalConfigDataClients.register(bootstrap, properties, binder, logger);
+		try {
+			return new InfisicalConfigDataLoader(logFactory).load(() -> bootstrap, resource)
+				.getPropertySources()
+				.get(0);
+		}
+		finally {
+			if (this.context != null) {
+				bootstrap.close(this.context);
+			}
+		}
+	}
+
+}

@@ -1,0 +1,347 @@
+package io.github.infisicalawsauth.autoconfigure.config;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import io.github.infisicalawsauth.InfisicalTestFixtures;
+import io.github.infisicalawsauth.InfisicalTokenProvider;
+import io.github.infisicalawsauth.secrets.InfisicalSecretsClient;
+import io.github.infisicalawsauth.secrets.SecretLocation;
+import io.github.infisicalawsauth.test.Fault;
+import io.github.infisicalawsauth.test.Generation;
+import io.github.infisicalawsauth.test.InfisicalTestServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.bootstrap.BootstrapRegistry.InstanceSupplier;
+import org.springframework.boot.bootstrap.DefaultBootstrapContext;
+import org.springframework.boot.context.config.ConfigDataEnvironmentPostProcessor;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.cloud.context.config.annotation.RefreshScope;
+import org.springframework.cloud.context.environment.EnvironmentChangeEvent;
+import org.springframework.cloud.context.refresh.ContextRefresher;
+import org.springframework.context.ApplicationListener;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.StandardEnvironment;
+import org.springframework.core.io.DefaultResourceLoader;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatException;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Integration tests for {@code spring.config.import=infisical:} against the in-process
+ * Infisical test server.
+ *
+ * @author Infisical AWS Auth contributors
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class InfisicalConfigDataIntegrationTests {
+
+	private static final String PROJECT = "project-1";
+
+	private static final String DB_PASSWORD = "Db-Pa55-Never-Logged";
+
+	private static final String NEW_DB_PASSWORD = "New-Db-Pa55-Never-Logged";
+
+	private static final String MULTI_LINE = "-----BEGIN-----\nNever-Logged-Line\n-----END-----";
+
+	private static final String UNICODE = "Never-Logged-ünïcødé-密码";
+
+	private final List<AutoCloseable> closeables = new ArrayList<>();
+
+	@AfterEach
+	void close() throws Exception {
+		for (AutoCloseable closeable : this.closeables) {
+			closeable.close();
+		}
+	}
+
+	@Test
+	void importsSecretsAsPropertiesWithOneLogin(CapturedOutput output) {
+		InfisicalTestServer server = server(Generation.CURRENT);
+		server.project(PROJECT).environment("dev").secret("DB_PASSWORD", DB_PASSWORD).secret("SHARED", "root");
+		server.project(PROJECT)
+			.environment("dev")
+			.folder("/app/backend")
+			.secret("SHARED", "backend")
+			.secret("PEM", MULTI_LINE)
+			.secret("UNICODE", UNICODE);
+		server.project(PROJECT).environment("staging").folder("/app").secret("STAGING_ONLY", "staging-value");
+		ConfigurableApplicationContext context = run(server, "--spring.config.import=infisical:,infisical:/app/backend,"
+				+ "infisical:/app/backend?prefix=backend.,infisical:/app?environment=staging");
+		ConfigurableEnvironment environment = context.getEnvironment();
+		assertThat(environment.getProperty("DB_PASSWORD")).isEqualTo(DB_PASSWORD);
+		assertThat(environment.getProperty("db.password")).isEqualTo(DB_PASSWORD);
+		assertThat(environment.getProperty("SHARED")).isEqualTo("backend");
+		assertThat(environment.getProperty("PEM")).isEqualTo(MULTI_LINE);
+		assertThat(environment.getProperty("UNICODE")).isEqualTo(UNICODE);
+		assertThat(environment.getProperty("backend.PEM")).isEqualTo(MULTI_LINE);
+		assertThat(environment.getProperty("STAGING_ONLY")).isEqualTo("staging-value");
+		assertThat(context.getBean(PasswordHolder.class).getPassword()).isEqualTo(DB_PASSWORD);
+		assertThat(context.getBean(DbProperties.class).getPassword()).isEqualTo(DB_PASSWORD);
+		assertThat(context.getBeansOfType(InfisicalTokenProvider.class)).hasSize(1);
+		assertThat(context.getBean(InfisicalSecretsClient.class)
+			.getSecret(SecretLocation.of(PROJECT, "dev", "/"), "DB_PASSWORD")).isEqualTo(DB_PASSWORD);
+		assertThat(server.loginCount()).isOne();
+		assertNoSecretIn(output);
+	}
+
+	@Test
+	void importsFromServerWithoutV4(CapturedOutput output) {
+		InfisicalTestServer server = server(Generation.V2024);
+		server.project(PROJECT).environment("dev").secret("DB_PASSWORD", DB_PASSWORD);
+		ConfigurableApplicationContext context = run(server, "--spring.config.import=infisical:");
+		assertThat(context.getEnvironment().getProperty("DB_PASSWORD")).isEqualTo(DB_PASSWORD);
+		assertThat(server.requests("/api/v3/secrets/raw")).isNotEmpty();
+		assertNoSecretIn(output);
+	}
+
+	@Test
+	void requiredImportOfMissingFolderFailsStartup() {
+		InfisicalTestServer server = server(Generation.CURRENT);
+		server.project(PROJECT).environment("dev");
+		assertThatException().isThrownBy(() -> run(server, "--spring.config.import=infisical:/missing"))
+			.satisfies((ex) -> assertThat(messages(ex)).contains("path '/missing'").contains("optional:infisical:"));
+	}
+
+	@Test
+	void optionalImportOfMissingFolderOrUnreachableServerStarts() {
+		InfisicalTestServer server = server(Generation.CURRENT);
+		server.project(PROJECT).environment("dev").secret("DB_PASSWORD", DB_PASSWORD);
+		ConfigurableApplicationContext context = run(server,
+				"--spring.config.import=infisical:,optional:infisical:/missing");
+		assertThat(context.getEnvironment().getProperty("DB_PASSWORD")).isEqualTo(DB_PASSWORD);
+		server.stop();
+		ConfigurableApplicationContext offline = run(server, "--spring.config.import=optional:infisical:",
+				"--infisical.token.fail-fast=false");
+		assertThat(offline.getEnvironment().getProperty("DB_PASSWORD")).isNull();
+	}
+
+	@Test
+	void hiddenValueFailsStartupNamingTheKey(CapturedOutput output) {
+		InfisicalTestServer server = server(Generation.CURRENT);
+		server.project(PROJECT).environment("dev").secret("DB_PASSWORD", DB_PASSWORD);
+		server.addIdentity(InfisicalTestFixtures.IDENTITY_ID).hiddenValues(PROJECT, "dev", "/");
+		assertThatException().isThrownBy(() -> run(server, "--spring.config.import=infisical:"))
+			.satisfies((ex) -> assertThat(messages(ex)).contains("'DB_PASSWORD'").doesNotContain(DB_PASSWORD));
+		assertNoSecretIn(output);
+	}
+
+	@Test
+	void contextRefreshReusesTheRunningTokenProvider() {
+		InfisicalTestServer server = server(Generation.CURRENT);
+		server.project(PROJECT).environment("dev").secret("DB_PASSWORD", DB_PASSWORD);
+		ConfigurableApplicationContext context = run(server, "--spring.config.import=infisical:");
+		assertThat(server.loginCount()).isOne();
+		server.project(PROJECT).environment("dev").secret("DB_PASSWORD", NEW_DB_PASSWORD);
+		Set<String> changed = context.getBean(ContextRefresher.class).refresh();
+		assertThat(changed).contains("DB_PASSWORD");
+		assertThat(context.getEnvironment().getProperty("DB_PASSWORD")).isEqualTo(NEW_DB_PASSWORD);
+		// config data loading with a new bootstrap context, as a refresh without the
+		// original one does
+		StandardEnvironment copy = new StandardEnvironment();
+		copy.getPropertySources().addFirst(context.getEnvironment().getPropertySources().get("commandLineArgs"));
+		ConfigDataEnvironmentPostProcessor.applyTo(copy, new DefaultResourceLoader(), new DefaultBootstrapContext(),
+				List.of());
+		assertThat(copy.getProperty("DB_PASSWORD")).isEqualTo(NEW_DB_PASSWORD);
+		assertThat(server.loginCount()).isOne();
+	}
+
+	@Test
+	void pollingRefreshesRefreshScopeAndConfigurationPropertiesBeans(CapturedOutput output) {
+		InfisicalTestServer server = server(Generation.CURRENT);
+		server.project(PROJECT).environment("dev").secret("DB_PASSWORD", DB_PASSWORD);
+		ConfigurableApplicationContext context = run(server, "--spring.config.import=infisical:",
+				"--infisical.secrets.refresh-interval=200ms");
+		RefreshScoped refreshScoped = context.getBean(RefreshScoped.class);
+		DbProperties properties = context.getBean(DbProperties.class);
+		ChangeListener listener = context.getBean(ChangeListener.class);
+		assertThat(refreshScoped.getPassword()).isEqualTo(DB_PASSWORD);
+		await().atMost(Duration.ofSeconds(5)).until(() -> server.requests("/api/v4/secrets").size() >= 3);
+		assertThat(listener.keys).isEmpty();
+		server.enqueueFaults("/api/v4/secrets", Fault.rateLimited(Duration.ofSeconds(1)));
+		server.project(PROJECT).environment("dev").secret("DB_PASSWORD", NEW_DB_PASSWORD);
+		await().atMost(Duration.ofSeconds(10)).until(() -> {
+			assertThat(context.getEnvironment().getProperty("DB_PASSWORD")).isNotNull();
+			return NEW_DB_PASSWORD.equals(refreshScoped.getPassword());
+		});
+		assertThat(properties.getPassword()).isEqualTo(NEW_DB_PASSWORD);
+		assertThat(listener.keys).contains("DB_PASSWORD");
+		assertThat(server.loginCount()).isOne();
+		assertNoSecretIn(output);
+	}
+
+	@Test
+	void pollingWithoutContextRefreshUpdatesTheEnvironmentInPlace() {
+		InfisicalTestServer server = server(Generation.CURRENT);
+		server.project(PROJECT).environment("dev").secret("DB_PASSWORD", DB_PASSWORD);
+		ConfigurableApplicationContext context = run(server, "--spring.config.import=infisical:",
+				"--infisical.secrets.refresh-interval=200ms", "--spring.cloud.refresh.enabled=false");
+		server.failAlways("/api/v4/secrets", Fault.status(503));
+		await().atMost(Duration.ofSeconds(5)).until(() -> server.requests("/api/v4/secrets").size() >= 3);
+		assertThat(context.getEnvironment().getProperty("DB_PASSWORD")).isEqualTo(DB_PASSWORD);
+		server.clearFaults();
+		server.project(PROJECT).environment("dev").secret("DB_PASSWORD", NEW_DB_PASSWORD);
+		await().atMost(Duration.ofSeconds(5))
+			.until(() -> NEW_DB_PASSWORD.equals(context.getEnvironment().getProperty("DB_PASSWORD")));
+	}
+
+	@Test
+	void legacyBootstrapProvidesTheSamePropertySource() {
+		InfisicalTestServer server = server(Generation.CURRENT);
+		server.project(PROJECT).environment("dev").secret("DB_PASSWORD", DB_PASSWORD);
+		// the bootstrap context does not see the application's bootstrap registry: use
+		// the AWS default chain
+		System.setProperty("aws.accessKeyId", InfisicalTestFixtures.ACCESS_KEY_ID);
+		System.setProperty("aws.secretAccessKey", InfisicalTestFixtures.SECRET_ACCESS_KEY);
+		System.setProperty("aws.sessionToken", InfisicalTestFixtures.SESSION_TOKEN);
+		try {
+			ConfigurableApplicationContext context = run(server, "--spring.cloud.bootstrap.enabled=true");
+			assertThat(context.getEnvironment().getProperty("DB_PASSWORD")).isEqualTo(DB_PASSWORD);
+			assertThat(context.getBean(DbProperties.class).getPassword()).isEqualTo(DB_PASSWORD);
+			assertThat(context.getBeansOfType(InfisicalTokenProvider.class)).isEmpty();
+			assertThat(context.getBeanProvider(InfisicalTokenProvider.class).getIfUnique()).isNotNull();
+			assertThat(server.loginCount()).isOne();
+		}
+		finally {
+			System.clearProperty("aws.accessKeyId");
+			System.clearProperty("aws.secretAccessKey");
+			System.clearProperty("aws.sessionToken");
+		}
+	}
+
+	private InfisicalTestServer server(Generation generation) {
+		InfisicalTestServer server = InfisicalTestServer.builder().generation(generation).start();
+		this.closeables.add(server);
+		InfisicalTestFixtures.configure(server, Duration.ofHours(1), Duration.ofDays(1));
+		server.addIdentity(InfisicalTestFixtures.IDENTITY_ID).canReadProject(PROJECT);
+		return server;
+	}
+
+	private ConfigurableApplicationContext run(InfisicalTestServer server, String... args) {
+		SpringApplication application = new SpringApplication(TestApplication.class);
+		application.setWebApplicationType(WebApplicationType.NONE);
+		application.addBootstrapRegistryInitializer((registry) -> registry.register(AwsCredentialsProvider.class,
+				InstanceSupplier.of(InfisicalTestFixtures.credentials())));
+		List<String> arguments = new ArrayList<>(List.of("--infisical.site-url=" + server.url(),
+				"--infisical.aws-auth.identity-id=" + InfisicalTestFixtures.IDENTITY_ID,
+				"--infisical.aws-auth.region=us-east-1", "--infisical.secrets.project-id=" + PROJECT,
+				"--infisical.secrets.environment=dev", "--infisical.retry.initial-interval=50ms",
+				"--infisical.retry.max-interval=200ms", "--infisical.retry.max-elapsed-time=1s",
+				"--spring.main.banner-mode=off", "--logging.level.io.github.infisicalawsauth=debug"));
+		arguments.addAll(List.of(args));
+		ConfigurableApplicationContext context = application.run(arguments.toArray(String[]::new));
+		this.closeables.add(0, context);
+		return context;
+	}
+
+	private static String messages(Throwable ex) {
+		StringBuilder messages = new StringBuilder();
+		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+			messages.append(cause.getMessage()).append('\n');
+		}
+		return messages.toString();
+	}
+
+	private static void assertNoSecretIn(CapturedOutput output) {
+		assertThat(output.getAll()).doesNotContain(DB_PASSWORD)
+			.doesNotContain(NEW_DB_PASSWORD)
+			.doesNotContain("Never-Logged")
+			.doesNotContain(InfisicalTestFixtures.SECRET_ACCESS_KEY)
+			.doesNotContain(InfisicalTestFixtures.SESSION_TOKEN);
+	}
+
+	@SpringBootConfiguration(proxyBeanMethods = false)
+	@EnableAutoConfiguration
+	@EnableConfigurationProperties(DbProperties.class)
+	static class TestApplication {
+
+		@Bean
+		PasswordHolder passwordHolder(@Value("${DB_PASSWORD:}") String password) {
+			return new PasswordHolder(password);
+		}
+
+		@Bean
+		@RefreshScope
+		RefreshScoped refreshScoped(@Value("${DB_PASSWORD:}") String password) {
+			return new RefreshScoped(password);
+		}
+
+		@Bean
+		ChangeListener changeListener() {
+			return new ChangeListener();
+		}
+
+	}
+
+	static class PasswordHolder {
+
+		private final String password;
+
+		PasswordHolder(String password) {
+			this.password = password;
+		}
+
+		String getPassword() {
+			return this.password;
+		}
+
+	}
+
+	static class RefreshScoped {
+
+		private final String password;
+
+		RefreshScoped(String password) {
+			this.password = password;
+		}
+
+		String getPassword() {
+			return this.password;
+		}
+
+	}
+
+	static class ChangeListener implements ApplicationListener<EnvironmentChangeEvent> {
+
+		final List<String> keys = new CopyOnWriteArrayList<>();
+
+		@Override
+		public void onApplicationEvent(EnvironmentChangeEvent event) {
+			this.keys.addAll(event.getKeys());
+		}
+
+	}
+
+	@ConfigurationProperties("db")
+	static class DbProperties {
+
+		private String password = "";
+
+		public String getPassword() {
+			return this.password;
+		}
+
+		public void setPassword(String password) {
+			this.password = password;
+		}
+
+	}
+
+}
