@@ -46,9 +46,10 @@ public final class InfisicalSecretsAutoConfiguration {
 			.build();
 	}
 
+	// no @ConditionalOnBean here: nested classes are parsed before the secrets client
+	// bean above is registered, so it would never match
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnProperty("infisical.secrets.refresh-interval")
-	@ConditionalOnBean(InfisicalSecretsClient.class)
 	static class PollingConfiguration {
 
 		@Bean
