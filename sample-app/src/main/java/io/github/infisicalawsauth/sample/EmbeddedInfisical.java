@@ -4,6 +4,10 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.github.infisicalawsauth.test.InfisicalTestServer;
 import org.apache.commons.logging.Log;
@@ -38,6 +42,8 @@ final class EmbeddedInfisical {
 			"demo-secret-access-key-for-the-embedded-server", "demo-session-token");
 
 	private final InfisicalTestServer server;
+
+	private final AtomicInteger edits = new AtomicInteger();
 
 	private EmbeddedInfisical(InfisicalTestServer server) {
 		this.server = server;
@@ -76,6 +82,8 @@ final class EmbeddedInfisical {
 		properties.put("infisical.token.refresh-before-expiry", "5s");
 		properties.put("infisical.secrets.project-id", PROJECT_ID);
 		properties.put("infisical.secrets.environment", "dev");
+		properties.put("infisical.secrets.refresh-interval", "5s");
+		properties.put("spring.config.import", "infisical:");
 		application.setDefaultProperties(properties);
 		AwsCredentialsProvider credentials = StaticCredentialsProvider.create(DEMO_CREDENTIALS);
 		// config data loading runs before any bean exists: it finds the credentials here
@@ -84,12 +92,29 @@ final class EmbeddedInfisical {
 		application.addInitializers((context) -> {
 			context.getBeanFactory().registerSingleton("demoAwsCredentialsProvider", credentials);
 			context.getBeanFactory().registerSingleton("embeddedInfisical", this);
+			ScheduledExecutorService operator = Executors.newSingleThreadScheduledExecutor((runnable) -> {
+				Thread thread = new Thread(runnable, "demo-operator");
+				thread.setDaemon(true);
+				return thread;
+			});
+			// plays an operator who edits GREETING in Infisical now and then
+			operator.scheduleWithFixedDelay(this::changeGreeting, 30, 30, TimeUnit.SECONDS);
 			context.addApplicationListener((event) -> {
 				if (event instanceof ContextClosedEvent closed && closed.getApplicationContext() == context) {
+					operator.shutdownNow();
 					this.server.close();
 				}
 			});
 		});
+	}
+
+	void changeGreeting() {
+		int edit = this.edits.incrementAndGet();
+		this.server.project(PROJECT_ID)
+			.environment("dev")
+			.folder("/")
+			.secret("GREETING", "Hello from the embedded Infisical, edit " + edit);
+		logger.info("Demo: changed the secret GREETING in the embedded Infisical (edit " + edit + ")");
 	}
 
 	InfisicalTestServer server() {

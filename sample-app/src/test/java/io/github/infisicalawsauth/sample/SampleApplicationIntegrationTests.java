@@ -4,6 +4,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 
 import io.github.infisicalawsauth.InfisicalAccessToken;
 import io.github.infisicalawsauth.InfisicalTokenProvider;
@@ -15,6 +16,7 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Runs the sample as the README's command does: against its embedded Infisical.
@@ -40,6 +42,30 @@ class SampleApplicationIntegrationTests {
 			assertThat(response.body()).contains(EmbeddedInfisical.IDENTITY_ID).doesNotContain(token.value());
 			assertThat(output).doesNotContain(token.value());
 		}
+	}
+
+	@Test
+	void importsSecretsAndRefreshScopeSeesAChangedSecret(CapturedOutput output) {
+		try (ConfigurableApplicationContext context = SampleApplication.application().run("--server.port=0")) {
+			EmbeddedInfisical embedded = context.getBean(EmbeddedInfisical.class);
+			assertThat(context.getEnvironment().getProperty("DB_PASSWORD")).isEqualTo("demo-db-password");
+			Greeting greeting = context.getBean(Greeting.class);
+			assertThat(greeting.text()).isEqualTo("Hello from the embedded Infisical");
+			assertThat(output).contains("Infisical secrets available as properties (names only)")
+				.contains("[DB_PASSWORD, GREETING]");
+			embedded.changeGreeting();
+			await().atMost(Duration.ofSeconds(15))
+				.until(() -> greeting.text().equals("Hello from the embedded Infisical, edit 1"));
+			await().atMost(Duration.ofSeconds(3))
+				.untilAsserted(
+						() -> assertThat(output).contains("@RefreshScope Greeting bean now sees a new GREETING"));
+			// one login served config data, the application and the refresh
+			assertThat(embedded.server().loginCount()).isOne();
+		}
+		assertThat(output).doesNotContain("demo-db-password")
+			.doesNotContain("Hello from the embedded Infisical")
+			.doesNotContain("demo-secret-access-key")
+			.doesNotContain("demo-session-token");
 	}
 
 }
