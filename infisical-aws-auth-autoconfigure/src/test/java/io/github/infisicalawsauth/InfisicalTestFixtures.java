@@ -6,6 +6,7 @@ import io.github.infisicalawsauth.authentication.AwsIamAuthentication;
 import io.github.infisicalawsauth.authentication.AwsIamAuthenticationOptions;
 import io.github.infisicalawsauth.client.InfisicalHttpClient;
 import io.github.infisicalawsauth.client.InfisicalSiteUrl;
+import io.github.infisicalawsauth.client.RetryPolicy;
 import io.github.infisicalawsauth.test.InfisicalTestServer;
 import io.github.infisicalawsauth.token.LifecycleAwareTokenProvider;
 import io.github.infisicalawsauth.token.TokenRefreshPolicy;
@@ -115,9 +116,11 @@ public final class InfisicalTestFixtures {
 		return LifecycleAwareTokenProvider.builder(authentication(client, IDENTITY_ID), client)
 			.policy(TokenRefreshPolicy.builder()
 				.refreshBeforeExpiry(refreshBeforeExpiry)
-				.initialBackoff(Duration.ofMillis(20))
-				.maxBackoff(Duration.ofMillis(200))
-				.maxElapsed(Duration.ofSeconds(5))
+				.retry(RetryPolicy.builder()
+					.initialInterval(Duration.ofMillis(20))
+					.maxInterval(Duration.ofMillis(200))
+					.maxElapsed(Duration.ofSeconds(5))
+					.build())
 				.build());
 	}
 

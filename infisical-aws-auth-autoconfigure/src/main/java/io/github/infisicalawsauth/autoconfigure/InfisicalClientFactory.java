@@ -2,10 +2,13 @@ package io.github.infisicalawsauth.autoconfigure;
 
 import java.time.Duration;
 
+import io.github.infisicalawsauth.InfisicalTokenProvider;
 import io.github.infisicalawsauth.authentication.AwsIamAuthentication;
 import io.github.infisicalawsauth.authentication.AwsIamAuthenticationOptions;
 import io.github.infisicalawsauth.client.InfisicalHttpClient;
 import io.github.infisicalawsauth.client.InfisicalSiteUrl;
+import io.github.infisicalawsauth.client.RetryPolicy;
+import io.github.infisicalawsauth.secrets.InfisicalSecretsClient;
 import io.github.infisicalawsauth.token.LifecycleAwareTokenProvider;
 import io.github.infisicalawsauth.token.TokenRefreshPolicy;
 import org.jspecify.annotations.Nullable;
@@ -30,6 +33,8 @@ import org.springframework.http.client.ClientHttpRequestFactory;
  * @since 0.1.0
  */
 public final class InfisicalClientFactory {
+
+	private static final int SECRET_READ_ATTEMPTS = 5;
 
 	private final InfisicalProperties properties;
 
@@ -118,11 +123,11 @@ public final class InfisicalClientFactory {
 	}
 
 	/**
-	 * Build the refresh and backoff policy.
-	 * @return the policy
+	 * Build the retry policy of logins and refreshes from {@code infisical.retry.*}.
+	 * @return the policy, without a limit on the number of attempts
 	 * @throws InvalidConfigurationPropertyValueException if a property is invalid
 	 */
-	public TokenRefreshPolicy refreshPolicy() {
+	public RetryPolicy retryPolicy() {
 		InfisicalProperties.Retry retry = this.properties.getRetry();
 		Duration initial = positive("infisical.retry.initial-interval", retry.getInitialInterval());
 		Duration max = positive("infisical.retry.max-interval", retry.getMaxInterval());
@@ -139,13 +144,38 @@ public final class InfisicalClientFactory {
 			throw new InvalidConfigurationPropertyValueException("infisical.retry.max-elapsed-time", maxElapsed,
 					"must not be negative");
 		}
+		return RetryPolicy.builder()
+			.initialInterval(initial)
+			.maxInterval(max)
+			.multiplier(retry.getMultiplier())
+			.maxElapsed(maxElapsed)
+			.build();
+	}
+
+	/**
+	 * Build the refresh policy.
+	 * @return the policy
+	 * @throws InvalidConfigurationPropertyValueException if a property is invalid
+	 */
+	public TokenRefreshPolicy refreshPolicy() {
 		return TokenRefreshPolicy.builder()
 			.refreshBeforeExpiry(positive("infisical.token.refresh-before-expiry",
 					this.properties.getToken().getRefreshBeforeExpiry()))
-			.initialBackoff(initial)
-			.maxBackoff(max)
-			.multiplier(retry.getMultiplier())
-			.maxElapsed(maxElapsed)
+			.retry(retryPolicy())
+			.build();
+	}
+
+	/**
+	 * Build the client that reads secrets with the given token provider. A read makes at
+	 * most {@value #SECRET_READ_ATTEMPTS} attempts within
+	 * {@code infisical.retry.max-elapsed-time}.
+	 * @param client the HTTP client
+	 * @param tokenProvider the token provider
+	 * @return the secrets client
+	 */
+	public InfisicalSecretsClient secretsClient(InfisicalHttpClient client, InfisicalTokenProvider tokenProvider) {
+		return InfisicalSecretsClient.builder(client, tokenProvider)
+			.retry(retryPolicy().withMaxAttempts(SECRET_READ_ATTEMPTS))
 			.build();
 	}
 

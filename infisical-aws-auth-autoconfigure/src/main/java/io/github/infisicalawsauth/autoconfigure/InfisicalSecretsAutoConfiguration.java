@@ -39,11 +39,7 @@ public final class InfisicalSecretsAutoConfiguration {
 	@ConditionalOnBean({ InfisicalHttpClient.class, InfisicalTokenProvider.class })
 	InfisicalSecretsClient infisicalSecretsClient(InfisicalProperties properties, InfisicalHttpClient client,
 			InfisicalTokenProvider tokenProvider) {
-		InfisicalProperties.Retry retry = properties.getRetry();
-		return InfisicalSecretsClient.builder(client, tokenProvider)
-			.backoff(retry.getInitialInterval(), retry.getMaxInterval(), retry.getMultiplier())
-			.maxElapsed(retry.getMaxElapsedTime())
-			.build();
+		return new InfisicalClientFactory(properties).secretsClient(client, tokenProvider);
 	}
 
 	// no @ConditionalOnBean here: nested classes are parsed before the secrets client

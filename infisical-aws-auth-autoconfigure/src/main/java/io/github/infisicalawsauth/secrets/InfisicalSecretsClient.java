@@ -9,6 +9,7 @@ import io.github.infisicalawsauth.InfisicalApiException;
 import io.github.infisicalawsauth.InfisicalException;
 import io.github.infisicalawsauth.InfisicalTokenProvider;
 import io.github.infisicalawsauth.client.InfisicalHttpClient;
+import io.github.infisicalawsauth.client.RetryPolicy;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -35,13 +36,12 @@ public final class InfisicalSecretsClient {
 
 	private final SecretsReader reader;
 
-	private final RetryBackoff backoff;
+	private final RetryPolicy retry;
 
 	private InfisicalSecretsClient(Builder builder) {
 		this.client = builder.client;
 		this.reader = new SecretsReader(builder.client, builder.tokenProvider);
-		this.backoff = new RetryBackoff(builder.initialInterval, builder.maxInterval, builder.multiplier,
-				builder.maxAttempts, builder.maxElapsed);
+		this.retry = builder.retry;
 	}
 
 	/**
@@ -110,17 +110,17 @@ public final class InfisicalSecretsClient {
 
 	private <T> @Nullable T retrying(SecretLocation location, @Nullable String name, Supplier<@Nullable T> call) {
 		long started = System.nanoTime();
-		long deadline = started + this.backoff.maxElapsed().toNanos();
+		long deadline = started + this.retry.getMaxElapsed().toNanos();
 		for (int attempt = 1;; attempt++) {
 			try {
 				return call.get();
 			}
 			catch (InfisicalException ex) {
 				InfisicalException described = describe(ex, location, name);
-				if (!ex.isTransient() || attempt >= this.backoff.maxAttempts()) {
+				if (!ex.isTransient() || attempt >= this.retry.getMaxAttempts()) {
 					throw described;
 				}
-				Duration wait = this.backoff.waitBefore(attempt,
+				Duration wait = this.retry.backoff(attempt,
 						(ex instanceof InfisicalApiException api) ? api.getRetryAfter() : null);
 				if (System.nanoTime() + wait.toNanos() > deadline) {
 					throw described;
@@ -179,15 +179,7 @@ public final class InfisicalSecretsClient {
 
 		private final InfisicalTokenProvider tokenProvider;
 
-		private Duration initialInterval = Duration.ofSeconds(1);
-
-		private Duration maxInterval = Duration.ofSeconds(30);
-
-		private double multiplier = 2;
-
-		private int maxAttempts = 5;
-
-		private Duration maxElapsed = Duration.ofMinutes(1);
+		private RetryPolicy retry = RetryPolicy.builder().maxAttempts(5).build();
 
 		private Builder(InfisicalHttpClient client, InfisicalTokenProvider tokenProvider) {
 			this.client = Objects.requireNonNull(client, "'client' must not be null");
@@ -195,49 +187,12 @@ public final class InfisicalSecretsClient {
 		}
 
 		/**
-		 * Set the backoff between attempts after transient failures.
-		 * @param initialInterval the first wait
-		 * @param maxInterval the longest wait, not shorter than {@code initialInterval}
-		 * @param multiplier the growth factor, at least 1
+		 * Set how reads retry transient failures. Default: 5 attempts within 1 minute.
+		 * @param retry the retry policy
 		 * @return this builder
 		 */
-		public Builder backoff(Duration initialInterval, Duration maxInterval, double multiplier) {
-			if (initialInterval == null || initialInterval.isNegative() || maxInterval == null
-					|| maxInterval.compareTo(initialInterval) < 0) {
-				throw new IllegalArgumentException("'maxInterval' must not be shorter than 'initialInterval'");
-			}
-			if (!(multiplier >= 1)) {
-				throw new IllegalArgumentException("'multiplier' must be at least 1");
-			}
-			this.initialInterval = initialInterval;
-			this.maxInterval = maxInterval;
-			this.multiplier = multiplier;
-			return this;
-		}
-
-		/**
-		 * Set how many attempts a read makes before it fails (default 5).
-		 * @param maxAttempts at least 1
-		 * @return this builder
-		 */
-		public Builder maxAttempts(int maxAttempts) {
-			if (maxAttempts < 1) {
-				throw new IllegalArgumentException("'maxAttempts' must be at least 1");
-			}
-			this.maxAttempts = maxAttempts;
-			return this;
-		}
-
-		/**
-		 * Set how long a read keeps retrying before it fails (default 1 minute).
-		 * @param maxElapsed zero or positive
-		 * @return this builder
-		 */
-		public Builder maxElapsed(Duration maxElapsed) {
-			if (maxElapsed == null || maxElapsed.isNegative()) {
-				throw new IllegalArgumentException("'maxElapsed' must not be negative");
-			}
-			this.maxElapsed = maxElapsed;
+		public Builder retry(RetryPolicy retry) {
+			this.retry = Objects.requireNonNull(retry, "'retry' must not be null");
 			return this;
 		}
 

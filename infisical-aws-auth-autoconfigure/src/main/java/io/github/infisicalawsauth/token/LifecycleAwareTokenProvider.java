@@ -112,7 +112,7 @@ public class LifecycleAwareTokenProvider implements InfisicalTokenProvider, Auto
 					throw ex;
 				}
 				this.failedRefreshes++;
-				Duration wait = this.policy.backoff(this.failedRefreshes, retryAfter(ex));
+				Duration wait = this.policy.getRetry().backoff(this.failedRefreshes, retryAfter(ex));
 				logger.error("Cannot log in to Infisical at start-up; retrying in the background in " + wait.toMillis()
 						+ " ms: " + ex.getMessage());
 				schedule(wait);
@@ -159,7 +159,7 @@ public class LifecycleAwareTokenProvider implements InfisicalTokenProvider, Auto
 
 	private TokenLifetime loginWithRetry() {
 		long started = this.clock.millis();
-		long deadline = started + this.policy.getMaxElapsed().toMillis();
+		long deadline = started + this.policy.getRetry().getMaxElapsed().toMillis();
 		for (int attempt = 1;; attempt++) {
 			try {
 				return login();
@@ -168,7 +168,7 @@ public class LifecycleAwareTokenProvider implements InfisicalTokenProvider, Auto
 				if (!ex.isTransient()) {
 					throw ex;
 				}
-				Duration wait = this.policy.backoff(attempt, retryAfter(ex));
+				Duration wait = this.policy.getRetry().backoff(attempt, retryAfter(ex));
 				if (this.clock.millis() + wait.toMillis() > deadline) {
 					throw new InfisicalLoginException(ex.getMessage() + " (gave up after " + attempt + " attempt"
 							+ ((attempt > 1) ? "s" : "") + " in " + (this.clock.millis() - started) + " ms)", ex, true);
@@ -216,7 +216,7 @@ public class LifecycleAwareTokenProvider implements InfisicalTokenProvider, Auto
 			}
 			catch (InfisicalException ex) {
 				this.failedRefreshes++;
-				Duration wait = this.policy.backoff(this.failedRefreshes, retryAfter(ex));
+				Duration wait = this.policy.getRetry().backoff(this.failedRefreshes, retryAfter(ex));
 				TokenLifetime still = this.current.get();
 				String keeping = (still != null && still.isValidAt(this.clock.millis()))
 						? "keeping the current token until " + still.expiresAt() : "no valid token held";
@@ -227,7 +227,7 @@ public class LifecycleAwareTokenProvider implements InfisicalTokenProvider, Auto
 		}
 		catch (RuntimeException ex) {
 			logger.error("Unexpected failure refreshing the Infisical access token", ex);
-			schedule(this.policy.backoff(++this.failedRefreshes, null));
+			schedule(this.policy.getRetry().backoff(++this.failedRefreshes, null));
 		}
 		finally {
 			this.lock.unlock();

@@ -3,16 +3,16 @@ package io.github.infisicalawsauth.token;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.function.DoubleSupplier;
 
 import io.github.infisicalawsauth.InfisicalAccessToken;
+import io.github.infisicalawsauth.client.RetryPolicy;
 import io.github.infisicalawsauth.client.TokenResponse;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Decides when to refresh a token, whether to renew it or log in again, and how long to
- * wait between failed attempts. Holds no state, so it is tested alone with a fixed clock.
+ * Decides when to refresh a token and whether to renew it or log in again, and carries
+ * the {@link RetryPolicy} of failed attempts. Holds no state, so it is tested alone with
+ * a fixed clock.
  *
  * @author Infisical AWS Auth contributors
  * @since 0.1.0
@@ -21,23 +21,11 @@ public final class TokenRefreshPolicy {
 
 	private final Duration refreshBeforeExpiry;
 
-	private final Duration initialBackoff;
-
-	private final Duration maxBackoff;
-
-	private final double multiplier;
-
-	private final Duration maxElapsed;
-
-	private final DoubleSupplier random;
+	private final RetryPolicy retry;
 
 	private TokenRefreshPolicy(Builder builder) {
 		this.refreshBeforeExpiry = builder.refreshBeforeExpiry;
-		this.initialBackoff = builder.initialBackoff;
-		this.maxBackoff = builder.maxBackoff;
-		this.multiplier = builder.multiplier;
-		this.maxElapsed = builder.maxElapsed;
-		this.random = builder.random;
+		this.retry = builder.retry;
 	}
 
 	/**
@@ -51,12 +39,12 @@ public final class TokenRefreshPolicy {
 	}
 
 	/**
-	 * Return how long a synchronous login (at startup or for a caller without a valid
-	 * token) keeps retrying transient failures.
-	 * @return the time budget
+	 * Return how failed logins and refreshes are retried. A synchronous login (at startup
+	 * or for a caller without a valid token) keeps retrying within its time budget.
+	 * @return the retry policy
 	 */
-	public Duration getMaxElapsed() {
-		return this.maxElapsed;
+	public RetryPolicy getRetry() {
+		return this.retry;
 	}
 
 	TokenLifetime afterLogin(TokenResponse response, Instant now) {
@@ -115,22 +103,6 @@ public final class TokenRefreshPolicy {
 		return !now.plus(lifetime.ttl()).plus(this.refreshBeforeExpiry).isAfter(maxTtlEnd);
 	}
 
-	/**
-	 * How long to wait before attempt {@code attempt + 1}: exponential with jitter (half
-	 * to full delay), never shorter than what the server asked for with
-	 * {@code Retry-After}.
-	 * @param failedAttempts the number of failed attempts so far, at least 1
-	 * @param retryAfter the server's {@code Retry-After}, if any
-	 * @return the wait
-	 */
-	Duration backoff(int failedAttempts, @Nullable Duration retryAfter) {
-		double delay = this.initialBackoff.toMillis() * Math.pow(this.multiplier, Math.max(0, failedAttempts - 1));
-		delay = Math.min(delay, this.maxBackoff.toMillis());
-		long jittered = (long) (delay / 2 + (delay / 2) * this.random.getAsDouble());
-		Duration wait = Duration.ofMillis(jittered);
-		return (retryAfter != null && retryAfter.compareTo(wait) > 0) ? retryAfter : wait;
-	}
-
 	private static Duration min(Duration a, Duration b) {
 		return (a.compareTo(b) <= 0) ? a : b;
 	}
@@ -142,15 +114,7 @@ public final class TokenRefreshPolicy {
 
 		private Duration refreshBeforeExpiry = Duration.ofMinutes(1);
 
-		private Duration initialBackoff = Duration.ofSeconds(1);
-
-		private Duration maxBackoff = Duration.ofSeconds(30);
-
-		private double multiplier = 2;
-
-		private Duration maxElapsed = Duration.ofMinutes(1);
-
-		private DoubleSupplier random = () -> ThreadLocalRandom.current().nextDouble();
+		private RetryPolicy retry = RetryPolicy.builder().build();
 
 		private Builder() {
 		}
@@ -161,63 +125,20 @@ public final class TokenRefreshPolicy {
 		 * @return this builder
 		 */
 		public Builder refreshBeforeExpiry(Duration refreshBeforeExpiry) {
-			this.refreshBeforeExpiry = positive(refreshBeforeExpiry, "refreshBeforeExpiry");
-			return this;
-		}
-
-		/**
-		 * Set the first wait after a failure.
-		 * @param initialBackoff a positive duration
-		 * @return this builder
-		 */
-		public Builder initialBackoff(Duration initialBackoff) {
-			this.initialBackoff = positive(initialBackoff, "initialBackoff");
-			return this;
-		}
-
-		/**
-		 * Set the longest wait between attempts.
-		 * @param maxBackoff a positive duration
-		 * @return this builder
-		 */
-		public Builder maxBackoff(Duration maxBackoff) {
-			this.maxBackoff = positive(maxBackoff, "maxBackoff");
-			return this;
-		}
-
-		/**
-		 * Set the factor by which the wait grows after each failure.
-		 * @param multiplier at least 1
-		 * @return this builder
-		 */
-		public Builder multiplier(double multiplier) {
-			if (!(multiplier >= 1)) {
-				throw new IllegalArgumentException("'multiplier' must be at least 1");
+			if (refreshBeforeExpiry == null || refreshBeforeExpiry.isZero() || refreshBeforeExpiry.isNegative()) {
+				throw new IllegalArgumentException("'refreshBeforeExpiry' must be positive");
 			}
-			this.multiplier = multiplier;
+			this.refreshBeforeExpiry = refreshBeforeExpiry;
 			return this;
 		}
 
 		/**
-		 * Set how long a synchronous login keeps retrying transient failures.
-		 * @param maxElapsed zero or positive
+		 * Set how failed logins and refreshes are retried.
+		 * @param retry the retry policy
 		 * @return this builder
 		 */
-		public Builder maxElapsed(Duration maxElapsed) {
-			if (maxElapsed == null || maxElapsed.isNegative()) {
-				throw new IllegalArgumentException("'maxElapsed' must not be negative");
-			}
-			this.maxElapsed = maxElapsed;
-			return this;
-		}
-
-		/**
-		 * Set the source of jitter, values in {@code [0, 1)}. For tests.
-		 * @param random the source
-		 * @return this builder
-		 */
-		public Builder random(DoubleSupplier random) {
-			this.random = Objects.requireNonNull(random, "'random' must not be null");
+		public Builder retry(RetryPolicy retry) {
+			this.retry = Objects.requireNonNull(retry, "'retry' must not be null");
 			return this;
 		}
 
@@ -226,17 +147,7 @@ public final class TokenRefreshPolicy {
 		 * @return the policy
 		 */
 		public TokenRefreshPolicy build() {
-			if (this.maxBackoff.compareTo(this.initialBackoff) < 0) {
-				throw new IllegalArgumentException("'maxBackoff' must not be shorter than 'initialBackoff'");
-			}
 			return new TokenRefreshPolicy(this);
-		}
-
-		private static Duration positive(Duration value, String name) {
-			if (value == null || value.isZero() || value.isNegative()) {
-				throw new IllegalArgumentException("'" + name + "' must be positive");
-			}
-			return value;
 		}
 
 	}

@@ -11,6 +11,7 @@ import io.github.infisicalawsauth.InfisicalException;
 import io.github.infisicalawsauth.InfisicalTestFixtures;
 import io.github.infisicalawsauth.InfisicalTokenProvider;
 import io.github.infisicalawsauth.client.InfisicalHttpClient;
+import io.github.infisicalawsauth.client.RetryPolicy;
 import io.github.infisicalawsauth.test.Fault;
 import io.github.infisicalawsauth.test.Generation;
 import io.github.infisicalawsauth.test.InfisicalTestServer;
@@ -281,8 +282,11 @@ class InfisicalSecretsClientIntegrationTests {
 		server.failAlways("/api/v4/secrets", Fault.status(503));
 		InfisicalSecretsClient client = InfisicalSecretsClient
 			.builder(InfisicalTestFixtures.client(server), provider(server))
-			.backoff(Duration.ofMillis(10), Duration.ofMillis(20), 2)
-			.maxAttempts(3)
+			.retry(RetryPolicy.builder()
+				.initialInterval(Duration.ofMillis(10))
+				.maxInterval(Duration.ofMillis(20))
+				.maxAttempts(3)
+				.build())
 			.build();
 		assertThatExceptionOfType(InfisicalApiException.class)
 			.isThrownBy(() -> client.getSecrets(SecretLocation.of(PROJECT, "dev", "/")))
@@ -326,7 +330,11 @@ class InfisicalSecretsClientIntegrationTests {
 	private InfisicalSecretsClient client(InfisicalTestServer server) {
 		InfisicalHttpClient http = InfisicalTestFixtures.client(server);
 		return InfisicalSecretsClient.builder(http, provider(server))
-			.backoff(Duration.ofMillis(10), Duration.ofMillis(50), 2)
+			.retry(RetryPolicy.builder()
+				.initialInterval(Duration.ofMillis(10))
+				.maxInterval(Duration.ofMillis(50))
+				.maxAttempts(5)
+				.build())
 			.build();
 	}
 

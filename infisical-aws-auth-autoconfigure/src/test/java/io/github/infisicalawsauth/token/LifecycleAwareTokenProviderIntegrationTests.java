@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import io.github.infisicalawsauth.InfisicalAccessToken;
 import io.github.infisicalawsauth.InfisicalLoginException;
 import io.github.infisicalawsauth.InfisicalTestFixtures;
+import io.github.infisicalawsauth.client.RetryPolicy;
 import io.github.infisicalawsauth.test.Fault;
 import io.github.infisicalawsauth.test.Generation;
 import io.github.infisicalawsauth.test.InfisicalTestServer;
@@ -215,9 +216,11 @@ class LifecycleAwareTokenProviderIntegrationTests {
 			.builder(InfisicalTestFixtures.authentication(holder.client(), InfisicalTestFixtures.IDENTITY_ID),
 					holder.client())
 			.policy(TokenRefreshPolicy.builder()
-				.initialBackoff(Duration.ofMillis(20))
-				.maxBackoff(Duration.ofMillis(50))
-				.maxElapsed(Duration.ofSeconds(2))
+				.retry(RetryPolicy.builder()
+					.initialInterval(Duration.ofMillis(20))
+					.maxInterval(Duration.ofMillis(50))
+					.maxElapsed(Duration.ofSeconds(2))
+					.build())
 				.build())
 			.build());
 		assertThatExceptionOfType(InfisicalLoginException.class).isThrownBy(provider::start)
@@ -276,9 +279,11 @@ class LifecycleAwareTokenProviderIntegrationTests {
 			.builder(InfisicalTestFixtures.authentication(holder.client(), InfisicalTestFixtures.IDENTITY_ID),
 					holder.client())
 			.policy(TokenRefreshPolicy.builder()
-				.initialBackoff(Duration.ofMillis(20))
-				.maxBackoff(Duration.ofMillis(50))
-				.maxElapsed(Duration.ofMillis(200))
+				.retry(RetryPolicy.builder()
+					.initialInterval(Duration.ofMillis(20))
+					.maxInterval(Duration.ofMillis(50))
+					.maxElapsed(Duration.ofMillis(200))
+					.build())
 				.build())
 			.build());
 		assertThatExceptionOfType(InfisicalLoginException.class).isThrownBy(provider::start)

@@ -22,9 +22,6 @@ class TokenRefreshPolicyTests {
 
 	private final TokenRefreshPolicy policy = TokenRefreshPolicy.builder()
 		.refreshBeforeExpiry(Duration.ofMinutes(1))
-		.initialBackoff(Duration.ofSeconds(1))
-		.maxBackoff(Duration.ofSeconds(30))
-		.random(() -> 0.999999)
 		.build();
 
 	@Test
@@ -117,41 +114,10 @@ class TokenRefreshPolicyTests {
 	}
 
 	@Test
-	void backoffGrowsExponentiallyUpToMax() {
-		assertThat(this.policy.backoff(1, null)).isBetween(Duration.ofMillis(999), Duration.ofSeconds(1));
-		assertThat(this.policy.backoff(2, null)).isBetween(Duration.ofMillis(1999), Duration.ofSeconds(2));
-		assertThat(this.policy.backoff(3, null)).isBetween(Duration.ofMillis(3999), Duration.ofSeconds(4));
-		assertThat(this.policy.backoff(20, null)).isBetween(Duration.ofMillis(29999), Duration.ofSeconds(30));
-	}
-
-	@Test
-	void backoffHasJitterBetweenHalfAndFullDelay() {
-		TokenRefreshPolicy low = TokenRefreshPolicy.builder().random(() -> 0).build();
-		assertThat(low.backoff(3, null)).isEqualTo(Duration.ofSeconds(2));
-		TokenRefreshPolicy mid = TokenRefreshPolicy.builder().random(() -> 0.5).build();
-		assertThat(mid.backoff(3, null)).isEqualTo(Duration.ofSeconds(3));
-	}
-
-	@Test
-	void backoffHonoursLongerRetryAfter() {
-		assertThat(this.policy.backoff(1, Duration.ofSeconds(7))).isEqualTo(Duration.ofSeconds(7));
-		assertThat(this.policy.backoff(5, Duration.ofSeconds(1))).isBetween(Duration.ofMillis(15999),
-				Duration.ofSeconds(16));
-	}
-
-	@Test
 	void builderChecksArguments() {
 		assertThatIllegalArgumentException()
-			.isThrownBy(() -> TokenRefreshPolicy.builder().initialBackoff(Duration.ZERO))
-			.withMessageContaining("'initialBackoff'");
-		assertThatIllegalArgumentException().isThrownBy(() -> TokenRefreshPolicy.builder().multiplier(0.5))
-			.withMessageContaining("'multiplier'");
-		assertThatIllegalArgumentException()
-			.isThrownBy(() -> TokenRefreshPolicy.builder()
-				.initialBackoff(Duration.ofSeconds(10))
-				.maxBackoff(Duration.ofSeconds(1))
-				.build())
-			.withMessageContaining("'maxBackoff'");
+			.isThrownBy(() -> TokenRefreshPolicy.builder().refreshBeforeExpiry(Duration.ZERO))
+			.withMessageContaining("'refreshBeforeExpiry'");
 	}
 
 	@Test

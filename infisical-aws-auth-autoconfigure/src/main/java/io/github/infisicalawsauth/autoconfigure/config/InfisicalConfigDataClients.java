@@ -96,28 +96,12 @@ final class InfisicalConfigDataClients {
 			Running reused = running.get(key);
 			InfisicalSecretsClient client = (reused != null && reused.tokenProvider == tokenProvider)
 					? reused.secretsClient
-					: secretsClient(properties, context.get(InfisicalHttpClient.class), tokenProvider);
+					: factory.secretsClient(context.get(InfisicalHttpClient.class), tokenProvider);
 			// only what config data really used is promoted: no login at promotion time
 			promotion.used = true;
 			return client;
 		});
 		bootstrap.registerIfAbsent(SnapshotCache.class, InstanceSupplier.from(SnapshotCache::new));
-	}
-
-	/**
-	 * Build the secrets client with the retry settings of the properties.
-	 * @param properties the properties
-	 * @param client the HTTP client
-	 * @param tokenProvider the token provider
-	 * @return the secrets client
-	 */
-	static InfisicalSecretsClient secretsClient(InfisicalProperties properties, InfisicalHttpClient client,
-			InfisicalTokenProvider tokenProvider) {
-		InfisicalProperties.Retry retry = properties.getRetry();
-		return InfisicalSecretsClient.builder(client, tokenProvider)
-			.backoff(retry.getInitialInterval(), retry.getMaxInterval(), retry.getMultiplier())
-			.maxElapsed(retry.getMaxElapsedTime())
-			.build();
 	}
 
 	static String key(InfisicalProperties properties) {

@@ -1,0 +1,216 @@
+package io.github.infisicalawsauth.client;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.DoubleSupplier;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * How calls to Infisical retry transient failures (network errors, HTTP 5xx and 429):
+ * exponential backoff with jitter, never shorter than the server's {@code Retry-After},
+ * within a time budget and a number of attempts.
+ *
+ * @author Infisical AWS Auth contributors
+ * @since 0.1.0
+ */
+public final class RetryPolicy {
+
+	private final Duration initialInterval;
+
+	private final Duration maxInterval;
+
+	private final double multiplier;
+
+	private final Duration maxElapsed;
+
+	private final int maxAttempts;
+
+	private final DoubleSupplier random;
+
+	private RetryPolicy(Builder builder) {
+		this.initialInterval = builder.initialInterval;
+		this.maxInterval = builder.maxInterval;
+		this.multiplier = builder.multiplier;
+		this.maxElapsed = builder.maxElapsed;
+		this.maxAttempts = builder.maxAttempts;
+		this.random = builder.random;
+	}
+
+	/**
+	 * Start building a policy with the defaults: from 1 second doubling up to 30 seconds,
+	 * for at most 1 minute, with no limit on the number of attempts.
+	 * @return a new builder
+	 */
+	public static Builder builder() {
+		return new Builder();
+	}
+
+	/**
+	 * Return a copy of this policy with another limit on the number of attempts.
+	 * @param maxAttempts at least 1
+	 * @return the new policy
+	 */
+	public RetryPolicy withMaxAttempts(int maxAttempts) {
+		Builder builder = new Builder();
+		builder.initialInterval = this.initialInterval;
+		builder.maxInterval = this.maxInterval;
+		builder.multiplier = this.multiplier;
+		builder.maxElapsed = this.maxElapsed;
+		builder.random = this.random;
+		return builder.maxAttempts(maxAttempts).build();
+	}
+
+	/**
+	 * Return how long a call keeps retrying before it fails.
+	 * @return the time budget
+	 */
+	public Duration getMaxElapsed() {
+		return this.maxElapsed;
+	}
+
+	/**
+	 * Return how many attempts a call makes at most.
+	 * @return the number of attempts
+	 */
+	public int getMaxAttempts() {
+		return this.maxAttempts;
+	}
+
+	/**
+	 * Return how long to wait before the next attempt: exponential with jitter (half to
+	 * full delay), or the server's {@code Retry-After} plus a little jitter when that is
+	 * longer, so that many clients do not come back at the same instant.
+	 * @param failedAttempts the number of failed attempts so far, at least 1
+	 * @param retryAfter the server's {@code Retry-After}, if any
+	 * @return the wait
+	 */
+	public Duration backoff(int failedAttempts, @Nullable Duration retryAfter) {
+		double delay = this.initialInterval.toMillis() * Math.pow(this.multiplier, Math.max(0, failedAttempts - 1));
+		delay = Math.min(delay, this.maxInterval.toMillis());
+		Duration wait = Duration.ofMillis((long) (delay / 2 + (delay / 2) * this.random.getAsDouble()));
+		if (retryAfter != null && retryAfter.compareTo(wait) > 0) {
+			long spread = Math.min(250, retryAfter.toMillis() / 10);
+			return retryAfter.plusMillis((long) (spread * this.random.getAsDouble()));
+		}
+		return wait;
+	}
+
+	@Override
+	public String toString() {
+		return "RetryPolicy[initialInterval=" + this.initialInterval + ", maxInterval=" + this.maxInterval
+				+ ", multiplier=" + this.multiplier + ", maxElapsed=" + this.maxElapsed + ", maxAttempts="
+				+ this.maxAttempts + "]";
+	}
+
+	/**
+	 * Builder of {@link RetryPolicy}.
+	 */
+	public static final class Builder {
+
+		private Duration initialInterval = Duration.ofSeconds(1);
+
+		private Duration maxInterval = Duration.ofSeconds(30);
+
+		private double multiplier = 2;
+
+		private Duration maxElapsed = Duration.ofMinutes(1);
+
+		private int maxAttempts = Integer.MAX_VALUE;
+
+		private DoubleSupplier random = () -> ThreadLocalRandom.current().nextDouble();
+
+		private Builder() {
+		}
+
+		/**
+		 * Set the first wait after a failure.
+		 * @param initialInterval a positive duration
+		 * @return this builder
+		 */
+		public Builder initialInterval(Duration initialInterval) {
+			this.initialInterval = positive(initialInterval, "initialInterval");
+			return this;
+		}
+
+		/**
+		 * Set the longest wait between attempts, not counting {@code Retry-After}.
+		 * @param maxInterval a positive duration
+		 * @return this builder
+		 */
+		public Builder maxInterval(Duration maxInterval) {
+			this.maxInterval = positive(maxInterval, "maxInterval");
+			return this;
+		}
+
+		/**
+		 * Set the factor by which the wait grows after each failure.
+		 * @param multiplier at least 1
+		 * @return this builder
+		 */
+		public Builder multiplier(double multiplier) {
+			if (!(multiplier >= 1)) {
+				throw new IllegalArgumentException("'multiplier' must be at least 1");
+			}
+			this.multiplier = multiplier;
+			return this;
+		}
+
+		/**
+		 * Set how long a call keeps retrying before it fails.
+		 * @param maxElapsed zero or positive
+		 * @return this builder
+		 */
+		public Builder maxElapsed(Duration maxElapsed) {
+			if (maxElapsed == null || maxElapsed.isNegative()) {
+				throw new IllegalArgumentException("'maxElapsed' must not be negative");
+			}
+			this.maxElapsed = maxElapsed;
+			return this;
+		}
+
+		/**
+		 * Set how many attempts a call makes at most.
+		 * @param maxAttempts at least 1
+		 * @return this builder
+		 */
+		public Builder maxAttempts(int maxAttempts) {
+			if (maxAttempts < 1) {
+				throw new IllegalArgumentException("'maxAttempts' must be at least 1");
+			}
+			this.maxAttempts = maxAttempts;
+			return this;
+		}
+
+		/**
+		 * Set the source of jitter, values in {@code [0, 1)}. For tests.
+		 * @param random the source
+		 * @return this builder
+		 */
+		public Builder random(DoubleSupplier random) {
+			this.random = Objects.requireNonNull(random, "'random' must not be null");
+			return this;
+		}
+
+		/**
+		 * Build the policy.
+		 * @return the policy
+		 */
+		public RetryPolicy build() {
+			if (this.maxInterval.compareTo(this.initialInterval) < 0) {
+				throw new IllegalArgumentException("'maxInterval' must not be shorter than 'initialInterval'");
+			}
+			return new RetryPolicy(this);
+		}
+
+		private static Duration positive(Duration value, String name) {
+			if (value == null || value.isZero() || value.isNegative()) {
+				throw new IllegalArgumentException("'" + name + "' must be positive");
+			}
+			return value;
+		}
+
+	}
+
+}
