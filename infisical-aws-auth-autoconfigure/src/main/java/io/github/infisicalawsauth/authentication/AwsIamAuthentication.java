@@ -13,6 +13,7 @@ import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.utils.SdkAutoCloseable;
 
 /**
  * Logs in to Infisical with the application's AWS identity: signs an STS
@@ -24,7 +25,7 @@ import software.amazon.awssdk.regions.Region;
  * @author Infisical AWS Auth contributors
  * @since 0.1.0
  */
-public class AwsIamAuthentication implements InfisicalAuthentication {
+public class AwsIamAuthentication implements InfisicalAuthentication, AutoCloseable {
 
 	static final String LOGIN_PATH = "/v1/auth/aws-auth/login";
 
@@ -98,7 +99,7 @@ public class AwsIamAuthentication implements InfisicalAuthentication {
 			}
 			catch (SdkException ex) {
 				throw new InfisicalLoginException("Cannot log in to Infisical with AWS IAM: no AWS region found ("
-						+ ex.getMessage() + "). Set infisical.aws-auth.region or AWS_REGION", ex, false);
+						+ ex.getMessage() + "). Set infisical.aws-auth.region or AWS_REGION", ex, ex.retryable());
 			}
 			if (resolved == null) {
 				throw new InfisicalLoginException("Cannot log in to Infisical with AWS IAM: no AWS region found. "
@@ -122,10 +123,25 @@ public class AwsIamAuthentication implements InfisicalAuthentication {
 			return this.options.getCredentialsProvider().resolveCredentials();
 		}
 		catch (SdkException ex) {
-			// the SDK's message lists the providers it tried; it carries no secret
+			// the SDK's message lists the providers it tried; it carries no secret.
+			// Instance
+			// metadata or container endpoints time out now and then: the SDK marks those
+			// retryable, an empty chain not
 			throw new InfisicalLoginException(
 					"Cannot log in to Infisical with AWS IAM: no AWS credentials found (" + ex.getMessage() + ")", ex,
-					false);
+					ex.retryable());
+		}
+	}
+
+	/**
+	 * Close the AWS SDK default credentials chain if the options created it; a provider
+	 * given by the application is left alone.
+	 */
+	@Override
+	public void close() {
+		if (this.options.isDefaultCredentialsProvider()
+				&& this.options.getCredentialsProvider() instanceof SdkAutoCloseable closeable) {
+			closeable.close();
 		}
 	}
 

@@ -23,6 +23,8 @@ public final class AwsIamAuthenticationOptions {
 
 	private final AwsCredentialsProvider credentialsProvider;
 
+	private final boolean defaultCredentialsProvider;
+
 	private final AwsRegionProvider regionProvider;
 
 	private final Clock clock;
@@ -30,6 +32,7 @@ public final class AwsIamAuthenticationOptions {
 	private AwsIamAuthenticationOptions(Builder builder) {
 		this.identityId = Objects.requireNonNull(builder.identityId, "'identityId' must not be empty");
 		this.organizationSlug = builder.organizationSlug;
+		this.defaultCredentialsProvider = builder.credentialsProvider == null;
 		this.credentialsProvider = (builder.credentialsProvider != null) ? builder.credentialsProvider
 				: DefaultCredentialsProvider.builder().build();
 		this.regionProvider = (builder.regionProvider != null) ? builder.regionProvider
@@ -67,6 +70,10 @@ public final class AwsIamAuthenticationOptions {
 	 */
 	public AwsCredentialsProvider getCredentialsProvider() {
 		return this.credentialsProvider;
+	}
+
+	boolean isDefaultCredentialsProvider() {
+		return this.defaultCredentialsProvider;
 	}
 
 	/**

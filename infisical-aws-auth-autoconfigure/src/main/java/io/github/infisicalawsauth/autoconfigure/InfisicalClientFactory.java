@@ -196,6 +196,15 @@ public final class InfisicalClientFactory {
 			.build();
 	}
 
+	/**
+	 * Return how often imported secrets are polled for changes.
+	 * @return the interval
+	 * @throws InvalidConfigurationPropertyValueException if it is not set or not positive
+	 */
+	public Duration secretsRefreshInterval() {
+		return positive("infisical.secrets.refresh-interval", this.properties.getSecrets().getRefreshInterval());
+	}
+
 	private static Duration positive(String name, @Nullable Duration value) {
 		if (value == null || value.isZero() || value.isNegative()) {
 			throw new InvalidConfigurationPropertyValueException(name, value, "must be a positive duration");

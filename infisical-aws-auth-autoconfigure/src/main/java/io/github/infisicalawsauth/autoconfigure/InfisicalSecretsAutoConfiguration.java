@@ -1,8 +1,6 @@
 package io.github.infisicalawsauth.autoconfigure;
 
-import java.time.Duration;
 import java.util.List;
-import java.util.Objects;
 
 import io.github.infisicalawsauth.InfisicalTokenProvider;
 import io.github.infisicalawsauth.client.InfisicalHttpClient;
@@ -53,8 +51,8 @@ public final class InfisicalSecretsAutoConfiguration {
 		InfisicalSecretsPoller infisicalSecretsPoller(ConfigurableEnvironment environment,
 				InfisicalProperties properties, InfisicalSecretsClient client,
 				InfisicalSecretsPoller.ChangeHandler changeHandler) {
-			Duration interval = Objects.requireNonNull(properties.getSecrets().getRefreshInterval());
-			return new InfisicalSecretsPoller(environment, client, interval, changeHandler);
+			return new InfisicalSecretsPoller(environment, client,
+					new InfisicalClientFactory(properties).secretsRefreshInterval(), changeHandler);
 		}
 
 		@Bean

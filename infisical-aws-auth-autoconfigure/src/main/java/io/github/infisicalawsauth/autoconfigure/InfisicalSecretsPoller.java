@@ -20,9 +20,11 @@ import org.apache.commons.logging.LogFactory;
 
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.cloud.bootstrap.config.BootstrapPropertySource;
 import org.springframework.context.ApplicationListener;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.PropertySource;
+import org.springframework.util.ClassUtils;
 
 /**
  * Polls the imported Infisical locations with {@code If-None-Match} and, only when a
@@ -35,6 +37,10 @@ import org.springframework.core.env.PropertySource;
 class InfisicalSecretsPoller implements ApplicationListener<ApplicationReadyEvent>, DisposableBean {
 
 	private static final Log logger = LogFactory.getLog(InfisicalSecretsPoller.class);
+
+	private static final boolean BOOTSTRAP_PRESENT = ClassUtils.isPresent(
+			"org.springframework.cloud.bootstrap.config.BootstrapPropertySource",
+			InfisicalSecretsPoller.class.getClassLoader());
 
 	private final ConfigurableEnvironment environment;
 
@@ -105,8 +111,8 @@ class InfisicalSecretsPoller implements ApplicationListener<ApplicationReadyEven
 	 */
 	Set<String> poll() {
 		List<Change> changes = new ArrayList<>();
-		for (PropertySource<?> source : this.environment.getPropertySources()) {
-			if (source instanceof InfisicalPropertySource infisical) {
+		for (PropertySource<?> candidate : this.environment.getPropertySources()) {
+			if (unwrap(candidate) instanceof InfisicalPropertySource infisical) {
 				SecretsSnapshot current = infisical.getSnapshot();
 				SecretsSnapshot next;
 				try {
@@ -132,6 +138,11 @@ class InfisicalSecretsPoller implements ApplicationListener<ApplicationReadyEven
 			this.changeHandler.accept(changes);
 		}
 		return names;
+	}
+
+	private static PropertySource<?> unwrap(PropertySource<?> source) {
+		// spring-cloud-context's legacy bootstrap wraps located property sources
+		return BOOTSTRAP_PRESENT ? BootstrapSources.unwrap(source) : source;
 	}
 
 	@Override
@@ -165,6 +176,17 @@ class InfisicalSecretsPoller implements ApplicationListener<ApplicationReadyEven
 		 * Update the property sources in place.
 		 */
 		ChangeHandler IN_PLACE = (changes) -> changes.forEach((change) -> change.source().update(change.snapshot()));
+
+	}
+
+	/**
+	 * Kept apart so that the class is only loaded when spring-cloud-context is present.
+	 */
+	private static final class BootstrapSources {
+
+		static PropertySource<?> unwrap(PropertySource<?> source) {
+			return (source instanceof BootstrapPropertySource<?> bootstrap) ? bootstrap.getDelegate() : source;
+		}
 
 	}
 

@@ -14,6 +14,7 @@ import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
@@ -31,7 +32,7 @@ import org.springframework.web.util.UriUtils;
  * @author Infisical AWS Auth contributors
  * @since 0.1.0
  */
-public final class InfisicalHttpClient {
+public final class InfisicalHttpClient implements AutoCloseable {
 
 	private static final JsonMapper JSON = JsonMapper.builder()
 		.disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -41,6 +42,8 @@ public final class InfisicalHttpClient {
 
 	private final RestClient restClient;
 
+	private final ClientHttpRequestFactory requestFactory;
+
 	/**
 	 * Create a client.
 	 * @param siteUrl the Infisical site
@@ -48,7 +51,27 @@ public final class InfisicalHttpClient {
 	 */
 	public InfisicalHttpClient(InfisicalSiteUrl siteUrl, ClientHttpRequestFactory requestFactory) {
 		this.siteUrl = siteUrl;
+		this.requestFactory = requestFactory;
 		this.restClient = RestClient.builder().requestFactory(requestFactory).build();
+	}
+
+	/**
+	 * Release the connections of the request factory (Apache HttpClient and Jetty keep a
+	 * pool).
+	 */
+	@Override
+	public void close() {
+		try {
+			if (this.requestFactory instanceof DisposableBean disposable) {
+				disposable.destroy();
+			}
+			else if (this.requestFactory instanceof AutoCloseable closeable) {
+				closeable.close();
+			}
+		}
+		catch (Exception ex) {
+			// nothing left to do with a client that is going away
+		}
 	}
 
 	/**

@@ -66,6 +66,12 @@ public class LifecycleAwareTokenProvider implements InfisicalTokenProvider, Auto
 
 	private int failedRefreshes;
 
+	// counts finished synchronous logins, so that callers who waited for one that failed
+	// share its failure instead of each starting their own
+	private volatile int loginGeneration;
+
+	private @Nullable InfisicalException lastLoginFailure;
+
 	private volatile boolean closed;
 
 	private LifecycleAwareTokenProvider(Builder builder) {
@@ -105,7 +111,8 @@ public class LifecycleAwareTokenProvider implements InfisicalTokenProvider, Auto
 				return;
 			}
 			try {
-				install(loginWithRetry());
+				// without fail-fast one attempt here, then retries in the background
+				install(this.failFast ? loginWithRetry() : login());
 			}
 			catch (InfisicalException ex) {
 				if (this.failFast) {
@@ -135,12 +142,14 @@ public class LifecycleAwareTokenProvider implements InfisicalTokenProvider, Auto
 	@Override
 	public void tokenRejected(InfisicalAccessToken token) {
 		TokenLifetime held = this.current.get();
-		if (held != null && held.token().equals(token) && this.current.compareAndSet(held, null)) {
+		// by value: a renewal on the 2024 server keeps the string and changes the expiry
+		if (held != null && held.token().value().equals(token.value()) && this.current.compareAndSet(held, null)) {
 			logger.info("Infisical rejected the access token; logging in again on next use");
 		}
 	}
 
 	private InfisicalAccessToken loginNow() {
+		int generation = this.loginGeneration;
 		this.lock.lock();
 		try {
 			checkOpen();
@@ -148,9 +157,23 @@ public class LifecycleAwareTokenProvider implements InfisicalTokenProvider, Auto
 			if (held != null && held.isValidAt(this.clock.millis())) {
 				return held.token();
 			}
-			TokenLifetime fresh = loginWithRetry();
-			install(fresh);
-			return fresh.token();
+			InfisicalException failure = this.lastLoginFailure;
+			if (generation != this.loginGeneration && failure != null) {
+				throw failure;
+			}
+			try {
+				TokenLifetime fresh = loginWithRetry();
+				install(fresh);
+				this.lastLoginFailure = null;
+				return fresh.token();
+			}
+			catch (InfisicalException ex) {
+				this.lastLoginFailure = ex;
+				throw ex;
+			}
+			finally {
+				this.loginGeneration++;
+			}
 		}
 		finally {
 			this.lock.unlock();
@@ -321,9 +344,21 @@ public class LifecycleAwareTokenProvider implements InfisicalTokenProvider, Auto
 			if (this.revokeOnClose && held != null && held.isValidAt(this.clock.millis())) {
 				revoke(held.token());
 			}
+			closeQuietly(this.authentication);
 		}
 		finally {
 			this.lock.unlock();
+		}
+	}
+
+	private static void closeQuietly(Object resource) {
+		if (resource instanceof AutoCloseable closeable) {
+			try {
+				closeable.close();
+			}
+			catch (Exception ex) {
+				logger.debug("Closing " + resource + " failed", ex);
+			}
 		}
 	}
 

@@ -7,6 +7,7 @@ import io.github.infisicalawsauth.InfisicalLoginException;
 import io.github.infisicalawsauth.InfisicalTestFixtures;
 import io.github.infisicalawsauth.InfisicalTokenProvider;
 import io.github.infisicalawsauth.client.InfisicalHttpClient;
+import io.github.infisicalawsauth.test.Fault;
 import io.github.infisicalawsauth.test.InfisicalTestServer;
 import io.github.infisicalawsauth.token.LifecycleAwareTokenProvider;
 import org.junit.jupiter.api.AfterEach;
@@ -113,6 +114,42 @@ class InfisicalAutoConfigurationTests {
 				.hasMessageContaining("infisical.site-url")
 				.hasMessageContaining("infisical.allow-insecure-http");
 		});
+	}
+
+	@Test
+	void plainHttpToRemoteHostIsAcceptedWhenAllowed() {
+		this.runner.withUserConfiguration(UserTokenProviderConfiguration.class)
+			.withPropertyValues("infisical.site-url=http://infisical.example.com/api/",
+					"infisical.allow-insecure-http=true")
+			.run((context) -> assertThat(context.getBean(InfisicalHttpClient.class).getSiteUrl())
+				.hasToString("http://infisical.example.com/api"));
+	}
+
+	@Test
+	void readTimeoutAppliesToCalls() {
+		this.server.failAlways("/api/v1/auth/aws-auth/login", Fault.delay(Duration.ofSeconds(2)));
+		this.runner.withPropertyValues("infisical.read-timeout=200ms").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).hasStackTraceContaining("cannot reach Infisical")
+				.hasStackTraceContaining("gave up after");
+		});
+	}
+
+	@Test
+	void withoutFailFastStartsWhenLoginFails() {
+		this.runner.withPropertyValues("infisical.aws-auth.identity-id=unknown", "infisical.token.fail-fast=false")
+			.run((context) -> {
+				assertThat(context).hasNotFailed().hasSingleBean(InfisicalTokenProvider.class);
+				assertThat(this.server.loginCount()).isGreaterThanOrEqualTo(1);
+			});
+	}
+
+	@Test
+	void organizationSlugIsChecked() {
+		this.runner.withPropertyValues("infisical.organization-slug=" + "x".repeat(65))
+			.run((context) -> assertThat(context.getStartupFailure()).rootCause()
+				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
+				.hasMessageContaining("infisical.organization-slug"));
 	}
 
 	@Test

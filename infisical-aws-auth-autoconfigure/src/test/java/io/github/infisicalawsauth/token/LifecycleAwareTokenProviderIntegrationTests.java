@@ -324,6 +324,61 @@ class LifecycleAwareTokenProviderIntegrationTests {
 	}
 
 	@Test
+	void rejectionOfATokenRenewedInPlaceIsNotIgnored() {
+		InfisicalTestServer server = server(Generation.V2024, Duration.ofSeconds(2), Duration.ofMinutes(10));
+		LifecycleAwareTokenProvider provider = provider(server, Duration.ofSeconds(1));
+		provider.start();
+		InfisicalAccessToken first = provider.getToken();
+		await().atMost(Duration.ofSeconds(5)).until(() -> provider.getToken().expiresAt().isAfter(first.expiresAt()));
+		// a caller still holding the object from before the renewal reports it
+		server.revokeAllTokens();
+		provider.tokenRejected(first);
+		assertThat(provider.getToken().value()).isNotEqualTo(first.value());
+		assertThat(server.loginCount()).isEqualTo(2);
+	}
+
+	@Test
+	void callersWaitingForAFailedLoginShareItsFailure() throws Exception {
+		InfisicalTestServer server = server(Generation.CURRENT, Duration.ofHours(1), Duration.ofDays(1));
+		server.failAlways(LOGIN, Fault.status(503));
+		InfisicalHttpClientHolder holder = new InfisicalHttpClientHolder(server);
+		LifecycleAwareTokenProvider provider = track(LifecycleAwareTokenProvider
+			.builder(InfisicalTestFixtures.authentication(holder.client(), InfisicalTestFixtures.IDENTITY_ID),
+					holder.client())
+			.policy(TokenRefreshPolicy.builder()
+				.retry(RetryPolicy.builder()
+					.initialInterval(Duration.ofMillis(20))
+					.maxInterval(Duration.ofMillis(50))
+					.maxElapsed(Duration.ofMillis(500))
+					.build())
+				.build())
+			.build());
+		ExecutorService executor = Executors.newFixedThreadPool(10);
+		try {
+			CountDownLatch go = new CountDownLatch(1);
+			List<Future<?>> results = new ArrayList<>();
+			for (int i = 0; i < 10; i++) {
+				results.add(executor.submit(() -> {
+					go.await();
+					return provider.getToken();
+				}));
+			}
+			long started = System.nanoTime();
+			go.countDown();
+			for (Future<?> result : results) {
+				assertThatExceptionOfType(java.util.concurrent.ExecutionException.class)
+					.isThrownBy(() -> result.get(10, TimeUnit.SECONDS))
+					.withCauseInstanceOf(InfisicalLoginException.class);
+			}
+			// one time budget for all of them, not one each (10 x 500 ms)
+			assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started)).isLessThan(2000);
+		}
+		finally {
+			executor.shutdownNow();
+		}
+	}
+
+	@Test
 	void closeRevokesWhenConfigured() {
 		InfisicalTestServer server = server(Generation.CURRENT, Duration.ofHours(1), Duration.ofDays(1));
 		LifecycleAwareTokenProvider provider = InfisicalTestFixtures.provider(server, Duration.ofMinutes(1))

@@ -3,6 +3,7 @@ package io.github.infisicalawsauth.autoconfigure.config;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import io.github.infisicalawsauth.InfisicalException;
 import io.github.infisicalawsauth.InfisicalTokenProvider;
 import io.github.infisicalawsauth.autoconfigure.InfisicalClientFactory;
 import io.github.infisicalawsauth.autoconfigure.InfisicalProperties;
@@ -88,6 +89,7 @@ final class InfisicalConfigDataClients {
 			}
 			LifecycleAwareTokenProvider provider = factory.tokenProvider(context.get(InfisicalHttpClient.class),
 					credentials(context));
+			promotion.created = provider;
 			provider.start();
 			return provider;
 		});
@@ -107,6 +109,21 @@ final class InfisicalConfigDataClients {
 	static String key(InfisicalProperties properties) {
 		return properties.getSiteUrl() + "|" + properties.getAwsAuth().getIdentityId() + "|"
 				+ properties.getOrganizationSlug() + "|" + properties.getAwsAuth().getRegion();
+	}
+
+	/**
+	 * Close the token provider this bootstrap context created if it was never promoted:
+	 * startup is failing, and without this its background refresh would outlive it.
+	 * @param bootstrap the bootstrap context
+	 */
+	static void closeUnpromoted(BootstrapContext bootstrap) {
+		if (bootstrap.isRegistered(Promotion.class)) {
+			Promotion promotion = bootstrap.get(Promotion.class);
+			LifecycleAwareTokenProvider created = promotion.created;
+			if (created != null && !promotion.promoted) {
+				created.close();
+			}
+		}
 	}
 
 	private static @Nullable AwsCredentialsProvider credentials(BootstrapContext context) {
@@ -143,6 +160,10 @@ final class InfisicalConfigDataClients {
 
 		volatile boolean used;
 
+		volatile boolean promoted;
+
+		volatile @Nullable LifecycleAwareTokenProvider created;
+
 		Promotion(String key) {
 			this.key = key;
 		}
@@ -157,6 +178,7 @@ final class InfisicalConfigDataClients {
 			InfisicalTokenProvider tokenProvider = bootstrap.get(InfisicalTokenProvider.class);
 			InfisicalHttpClient httpClient = bootstrap.get(InfisicalHttpClient.class);
 			InfisicalSecretsClient secretsClient = bootstrap.get(InfisicalSecretsClient.class);
+			this.promoted = true;
 			beanFactory.registerSingleton(HTTP_CLIENT_BEAN, httpClient);
 			beanFactory.registerSingleton(TOKEN_PROVIDER_BEAN, tokenProvider);
 			beanFactory.registerSingleton(SECRETS_CLIENT_BEAN, secretsClient);
@@ -189,13 +211,17 @@ final class InfisicalConfigDataClients {
 				last[0] = existing.users <= 0;
 				return last[0] ? null : existing;
 			});
-			if (last[0] && entry.tokenProvider instanceof AutoCloseable closeable) {
-				try {
-					closeable.close();
+			if (last[0]) {
+				if (entry.tokenProvider instanceof AutoCloseable closeable) {
+					try {
+						closeable.close();
+					}
+					catch (Exception ex) {
+						// closing only cancels the refresh and maybe revokes; nothing to
+						// do
+					}
 				}
-				catch (Exception ex) {
-					// closing only cancels the refresh and maybe revokes; nothing to do
-				}
+				entry.httpClient.close();
 			}
 		}
 
@@ -237,6 +263,16 @@ final class InfisicalConfigDataClients {
 
 		void put(SecretsSnapshot snapshot) {
 			this.snapshots.put(snapshot.getLocation(), snapshot);
+		}
+
+		private volatile @Nullable InfisicalException unreachable;
+
+		@Nullable InfisicalException getUnreachable() {
+			return this.unreachable;
+		}
+
+		void setUnreachable(InfisicalException unreachable) {
+			this.unreachable = unreachable;
 		}
 
 	}

@@ -40,12 +40,20 @@ public class InfisicalConfigDataLoader implements ConfigDataLoader<InfisicalConf
 	@Override
 	public ConfigData load(ConfigDataLoaderContext context, InfisicalConfigDataResource resource)
 			throws ConfigDataResourceNotFoundException {
+		if (resource.isDisabled()) {
+			return ConfigData.EMPTY;
+		}
 		ConfigurableBootstrapContext bootstrap = context.getBootstrapContext();
 		InfisicalConfigDataClients.SnapshotCache cache = bootstrap.get(InfisicalConfigDataClients.SnapshotCache.class);
 		SecretLocation location = resource.getLocation();
 		SecretsSnapshot previous = cache.get(location);
 		SecretsSnapshot snapshot;
 		try {
+			InfisicalException unreachable = cache.getUnreachable();
+			if (previous == null && unreachable != null) {
+				// an earlier import of this start already used up the retry budget
+				throw unreachable;
+			}
 			InfisicalSecretsClient client = bootstrap.get(InfisicalSecretsClient.class);
 			snapshot = client.getSecrets(location, previous);
 		}
@@ -56,14 +64,21 @@ public class InfisicalConfigDataLoader implements ConfigDataLoader<InfisicalConf
 				snapshot = previous;
 			}
 			else if (resource.isOptional() && (ex instanceof SecretsNotFoundException || ex.isTransient())) {
+				if (ex.isTransient()) {
+					cache.setUnreachable(ex);
+				}
 				this.logger
 					.info("Skipping optional Infisical import of " + location.describe() + ": " + ex.getMessage());
 				throw new ConfigDataResourceNotFoundException(resource, ex);
 			}
 			else {
-				throw new InfisicalException("Cannot import the Infisical secrets of " + location.describe() + ": "
-						+ ex.getMessage() + ". Check infisical.secrets.* and the import, or mark it "
-						+ "'optional:infisical:...' to start without these secrets", ex);
+				InfisicalConfigDataClients.closeUnpromoted(bootstrap);
+				throw new InfisicalException(
+						"Cannot import the Infisical secrets of " + location.describe() + ": " + ex.getMessage()
+								+ ". Check infisical.secrets.* and the import"
+								+ (resource.isOptional() ? ""
+										: ", or mark it 'optional:infisical:...' to start without " + "these secrets"),
+						ex);
 			}
 		}
 		cache.put(snapshot);

@@ -65,7 +65,8 @@ public class InfisicalConfigDataLocationResolver implements ConfigDataLocationRe
 			.orElseGet(InfisicalProperties::new);
 		if (!properties.isEnabled()) {
 			this.logger.info("Ignoring spring.config.import '" + location + "': infisical.enabled is false");
-			return List.of();
+			// an empty list would fail a required import: load nothing instead
+			return List.of(InfisicalConfigDataResource.disabled(location.isOptional()));
 		}
 		InfisicalConfigDataResource resource = resource(location, properties.getSecrets());
 		InfisicalConfigDataClients.register(context.getBootstrapContext(), properties, binder, this.logger);

@@ -16,7 +16,7 @@ import org.springframework.boot.context.config.ConfigDataResource;
  */
 public final class InfisicalConfigDataResource extends ConfigDataResource {
 
-	private final SecretLocation location;
+	private final @Nullable SecretLocation location;
 
 	private final String prefix;
 
@@ -35,11 +35,40 @@ public final class InfisicalConfigDataResource extends ConfigDataResource {
 		this.optional = optional;
 	}
 
+	private InfisicalConfigDataResource(boolean optional) {
+		super(optional);
+		this.location = null;
+		this.prefix = "";
+		this.optional = optional;
+	}
+
+	/**
+	 * Create the resource of an import while {@code infisical.enabled} is false: it loads
+	 * nothing, so that turning Infisical off does not break a required import.
+	 * @param optional whether the import was marked {@code optional:}
+	 * @return the resource
+	 */
+	static InfisicalConfigDataResource disabled(boolean optional) {
+		return new InfisicalConfigDataResource(optional);
+	}
+
+	/**
+	 * Whether {@code infisical.enabled} was false: nothing is read.
+	 * @return {@code true} if disabled
+	 */
+	public boolean isDisabled() {
+		return this.location == null;
+	}
+
 	/**
 	 * Return the location to read.
 	 * @return the location
+	 * @throws IllegalStateException if the resource is {@link #isDisabled() disabled}
 	 */
 	public SecretLocation getLocation() {
+		if (this.location == null) {
+			throw new IllegalStateException("Infisical is disabled: this import reads nothing");
+		}
 		return this.location;
 	}
 
@@ -66,11 +95,12 @@ public final class InfisicalConfigDataResource extends ConfigDataResource {
 	 * @return the property source name
 	 */
 	public String getPropertySourceName() {
-		StringBuilder name = new StringBuilder("infisical:").append(this.location.getProjectId())
+		SecretLocation location = getLocation();
+		StringBuilder name = new StringBuilder("infisical:").append(location.getProjectId())
 			.append(':')
-			.append(this.location.getEnvironment())
+			.append(location.getEnvironment())
 			.append(':')
-			.append(this.location.getPath());
+			.append(location.getPath());
 		if (!this.prefix.isEmpty()) {
 			name.append("?prefix=").append(this.prefix);
 		}
@@ -85,7 +115,7 @@ public final class InfisicalConfigDataResource extends ConfigDataResource {
 		if (!(obj instanceof InfisicalConfigDataResource other)) {
 			return false;
 		}
-		return this.location.equals(other.location) && this.prefix.equals(other.prefix);
+		return Objects.equals(this.location, other.location) && this.prefix.equals(other.prefix);
 	}
 
 	@Override
@@ -95,6 +125,9 @@ public final class InfisicalConfigDataResource extends ConfigDataResource {
 
 	@Override
 	public String toString() {
+		if (this.location == null) {
+			return "InfisicalConfigDataResource[disabled]";
+		}
 		return "InfisicalConfigDataResource[" + this.location.describe()
 				+ (this.prefix.isEmpty() ? "" : ", prefix '" + this.prefix + "'")
 				+ (this.location.isRecursive() ? ", recursive" : "") + "]";

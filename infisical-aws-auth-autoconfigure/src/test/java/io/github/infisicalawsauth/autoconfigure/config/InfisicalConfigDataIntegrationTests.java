@@ -134,6 +134,42 @@ class InfisicalConfigDataIntegrationTests {
 	}
 
 	@Test
+	void disabledIgnoresARequiredImport() {
+		InfisicalTestServer server = server(Generation.CURRENT);
+		ConfigurableApplicationContext context = run(server, "--spring.config.import=infisical:",
+				"--infisical.enabled=false");
+		assertThat(context.getBeansOfType(InfisicalTokenProvider.class)).isEmpty();
+		assertThat(server.loginCount()).isZero();
+	}
+
+	@Test
+	void optionalImportsOfAnUnreachableServerSpendOneRetryBudget() {
+		InfisicalTestServer server = server(Generation.CURRENT);
+		server.failAlways("/api/v1/auth/aws-auth/login", Fault.status(503));
+		long started = System.nanoTime();
+		ConfigurableApplicationContext context = run(server,
+				"--spring.config.import=optional:infisical:,optional:infisical:/other,optional:infisical:/third",
+				"--infisical.token.fail-fast=false");
+		long elapsedMillis = (System.nanoTime() - started) / 1_000_000;
+		assertThat(context.getEnvironment().getProperty("DB_PASSWORD")).isNull();
+		// one budget of infisical.retry.max-elapsed-time (1 s), not one per import
+		assertThat(elapsedMillis).isLessThan(2500);
+		assertThat(context.getBeansOfType(InfisicalTokenProvider.class)).hasSize(1);
+	}
+
+	@Test
+	void failedRequiredImportLeavesNoBackgroundLogin() {
+		InfisicalTestServer server = server(Generation.CURRENT);
+		server.failAlways("/api/v1/auth/aws-auth/login", Fault.status(503));
+		assertThatException()
+			.isThrownBy(() -> run(server, "--spring.config.import=infisical:", "--infisical.token.fail-fast=false"));
+		int attempts = server.loginCount();
+		await().during(Duration.ofMillis(800))
+			.atMost(Duration.ofSeconds(2))
+			.until(() -> server.loginCount() == attempts);
+	}
+
+	@Test
 	void hiddenValueFailsStartupNamingTheKey(CapturedOutput output) {
 		InfisicalTestServer server = server(Generation.CURRENT);
 		server.project(PROJECT).environment("dev").secret("DB_PASSWORD", DB_PASSWORD);
