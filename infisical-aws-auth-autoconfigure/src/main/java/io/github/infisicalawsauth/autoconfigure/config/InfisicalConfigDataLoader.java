@@ -73,11 +73,9 @@ public class InfisicalConfigDataLoader implements ConfigDataLoader<InfisicalConf
 			}
 			else {
 				InfisicalConfigDataClients.closeUnpromoted(bootstrap);
-				throw new InfisicalException(
-						"Cannot import the Infisical secrets of " + location.describe() + ": " + ex.getMessage()
-								+ ". Check infisical.secrets.* and the import"
-								+ (resource.isOptional() ? ""
-										: ", or mark it 'optional:infisical:...' to start without " + "these secrets"),
+				throw new InfisicalImportException("Cannot import the Infisical secrets of " + location.describe()
+						+ ": " + ex.getMessage() + ". Check infisical.secrets.* and the import" + (resource.isOptional()
+								? "" : ", or mark it 'optional:infisical:...' to start without these secrets"),
 						ex);
 			}
 		}

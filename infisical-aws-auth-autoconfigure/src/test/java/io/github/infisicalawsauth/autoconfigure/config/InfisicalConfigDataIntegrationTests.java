@@ -113,11 +113,14 @@ class InfisicalConfigDataIntegrationTests {
 	}
 
 	@Test
-	void requiredImportOfMissingFolderFailsStartup() {
+	void requiredImportOfMissingFolderFailsStartup(CapturedOutput output) {
 		InfisicalTestServer server = server(Generation.CURRENT);
 		server.project(PROJECT).environment("dev");
 		assertThatException().isThrownBy(() -> run(server, "--spring.config.import=infisical:/missing"))
 			.satisfies((ex) -> assertThat(messages(ex)).contains("path '/missing'").contains("optional:infisical:"));
+		assertThat(output).contains("APPLICATION FAILED TO START")
+			.contains("Cannot import the Infisical secrets of")
+			.contains("Check infisical.secrets.project-id");
 	}
 
 	@Test
