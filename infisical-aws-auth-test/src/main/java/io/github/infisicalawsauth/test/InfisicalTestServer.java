@@ -15,7 +15,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import javax.net.ssl.SSLContext;
+
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -95,9 +99,12 @@ public final class InfisicalTestServer implements AutoCloseable {
 
 	private boolean closed;
 
-	private InfisicalTestServer(Generation generation, Clock clock, int port) {
+	private final @Nullable SSLContext sslContext;
+
+	private InfisicalTestServer(Generation generation, Clock clock, int port, @Nullable SSLContext sslContext) {
 		this.generation = generation;
 		this.clock = clock;
+		this.sslContext = sslContext;
 		this.tokens = new AccessTokens(generation, clock);
 		this.store = new SecretStore(clock);
 		AtomicInteger threadNumber = new AtomicInteger();
@@ -129,10 +136,11 @@ public final class InfisicalTestServer implements AutoCloseable {
 
 	/**
 	 * Return the base URL of the server, without trailing slash and without {@code /api}.
-	 * @return the URL, for example {@code http://127.0.0.1:54321}
+	 * @return the URL, for example {@code http://127.0.0.1:54321}, or {@code https://}
+	 * when the server was built with {@link Builder#https(SSLContext)}
 	 */
 	public String url() {
-		return "http://127.0.0.1:" + this.port;
+		return ((this.sslContext != null) ? "https" : "http") + "://127.0.0.1:" + this.port;
 	}
 
 	/**
@@ -418,7 +426,16 @@ public final class InfisicalTestServer implements AutoCloseable {
 
 	private HttpServer bind(int port) {
 		try {
-			HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
+			InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+			HttpServer server;
+			if (this.sslContext != null) {
+				HttpsServer https = HttpsServer.create(address, 200);
+				https.setHttpsConfigurator(new HttpsConfigurator(this.sslContext));
+				server = https;
+			}
+			else {
+				server = HttpServer.create(address, 200);
+			}
 			server.createContext("/", new RequestHandler(this));
 			server.setExecutor(this.executor);
 			server.start();
@@ -453,7 +470,22 @@ public final class InfisicalTestServer implements AutoCloseable {
 
 		private int port;
 
+		private @Nullable SSLContext sslContext;
+
 		private Builder() {
+		}
+
+		/**
+		 * Serve HTTPS instead of HTTP, for tests of custom trust stores.
+		 * @param sslContext the server's TLS context, holding its key and certificate
+		 * @return this builder
+		 */
+		public Builder https(SSLContext sslContext) {
+			if (sslContext == null) {
+				throw new IllegalArgumentException("'sslContext' must not be null");
+			}
+			this.sslContext = sslContext;
+			return this;
 		}
 
 		/**
@@ -500,7 +532,7 @@ public final class InfisicalTestServer implements AutoCloseable {
 		 * @return the running server
 		 */
 		public InfisicalTestServer start() {
-			return new InfisicalTestServer(this.generation, this.clock, this.port);
+			return new InfisicalTestServer(this.generation, this.clock, this.port, this.sslContext);
 		}
 
 	}
