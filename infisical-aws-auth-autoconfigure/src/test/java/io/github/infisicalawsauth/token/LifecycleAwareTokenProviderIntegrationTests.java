@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import io.github.infisicalawsauth.InfisicalAccessToken;
 import io.github.infisicalawsauth.InfisicalLoginException;
 import io.github.infisicalawsauth.InfisicalTestFixtures;
+import io.github.infisicalawsauth.client.InfisicalHttpClient;
 import io.github.infisicalawsauth.client.RetryPolicy;
 import io.github.infisicalawsauth.test.Fault;
 import io.github.infisicalawsauth.test.Generation;
@@ -211,18 +212,8 @@ class LifecycleAwareTokenProviderIntegrationTests {
 	void givesUpWithinTheTimeBudget() {
 		InfisicalTestServer server = server(Generation.CURRENT, Duration.ofHours(1), Duration.ofDays(1));
 		server.failAlways(LOGIN, Fault.status(503));
-		InfisicalHttpClientHolder holder = new InfisicalHttpClientHolder(server);
-		LifecycleAwareTokenProvider provider = track(LifecycleAwareTokenProvider
-			.builder(InfisicalTestFixtures.authentication(holder.client(), InfisicalTestFixtures.IDENTITY_ID),
-					holder.client())
-			.policy(TokenRefreshPolicy.builder()
-				.retry(RetryPolicy.builder()
-					.initialInterval(Duration.ofMillis(20))
-					.maxInterval(Duration.ofMillis(50))
-					.maxElapsed(Duration.ofSeconds(2))
-					.build())
-				.build())
-			.build());
+		LifecycleAwareTokenProvider provider = quickProvider(server, InfisicalTestFixtures.IDENTITY_ID,
+				Duration.ofSeconds(2));
 		assertThatExceptionOfType(InfisicalLoginException.class).isThrownBy(provider::start)
 			.withMessageStartingWith("Cannot log in to Infisical with AWS IAM:")
 			.withMessageContaining("HTTP 503")
@@ -234,10 +225,7 @@ class LifecycleAwareTokenProviderIntegrationTests {
 	@Test
 	void configurationErrorFailsAtOnceWithServerMessageAndRequestId() {
 		InfisicalTestServer server = server(Generation.CURRENT, Duration.ofHours(1), Duration.ofDays(1));
-		InfisicalHttpClientHolder holder = new InfisicalHttpClientHolder(server);
-		LifecycleAwareTokenProvider provider = track(LifecycleAwareTokenProvider
-			.builder(InfisicalTestFixtures.authentication(holder.client(), "unknown-identity"), holder.client())
-			.build());
+		LifecycleAwareTokenProvider provider = quickProvider(server, "unknown-identity", Duration.ofSeconds(1));
 		assertThatExceptionOfType(InfisicalLoginException.class).isThrownBy(provider::start)
 			.withMessageContaining("AWS auth method not found for identity, did you configure AWS auth?")
 			.withMessageContaining("HTTP 404")
@@ -250,10 +238,7 @@ class LifecycleAwareTokenProviderIntegrationTests {
 	void principalNotAllowedShowsServerMessage() {
 		InfisicalTestServer server = server(Generation.CURRENT, Duration.ofHours(1), Duration.ofDays(1));
 		server.addIdentity("strict-identity").allowedPrincipalArns("arn:aws:iam::123456789012:role/billing");
-		InfisicalHttpClientHolder holder = new InfisicalHttpClientHolder(server);
-		LifecycleAwareTokenProvider provider = track(LifecycleAwareTokenProvider
-			.builder(InfisicalTestFixtures.authentication(holder.client(), "strict-identity"), holder.client())
-			.build());
+		LifecycleAwareTokenProvider provider = quickProvider(server, "strict-identity", Duration.ofSeconds(1));
 		assertThatExceptionOfType(InfisicalLoginException.class).isThrownBy(provider::start)
 			.withMessageContaining("Access denied: AWS principal ARN not allowed.")
 			.withMessageContaining("HTTP 401");
@@ -274,18 +259,8 @@ class LifecycleAwareTokenProviderIntegrationTests {
 	void unreachableServerIsReportedAfterRetries() {
 		InfisicalTestServer server = server(Generation.CURRENT, Duration.ofHours(1), Duration.ofDays(1));
 		server.stop();
-		InfisicalHttpClientHolder holder = new InfisicalHttpClientHolder(server);
-		LifecycleAwareTokenProvider provider = track(LifecycleAwareTokenProvider
-			.builder(InfisicalTestFixtures.authentication(holder.client(), InfisicalTestFixtures.IDENTITY_ID),
-					holder.client())
-			.policy(TokenRefreshPolicy.builder()
-				.retry(RetryPolicy.builder()
-					.initialInterval(Duration.ofMillis(20))
-					.maxInterval(Duration.ofMillis(50))
-					.maxElapsed(Duration.ofMillis(200))
-					.build())
-				.build())
-			.build());
+		LifecycleAwareTokenProvider provider = quickProvider(server, InfisicalTestFixtures.IDENTITY_ID,
+				Duration.ofMillis(200));
 		assertThatExceptionOfType(InfisicalLoginException.class).isThrownBy(provider::start)
 			.withMessageContaining("cannot reach Infisical at " + server.url() + "/api");
 		assertThatExceptionOfType(InfisicalLoginException.class).isThrownBy(provider::getToken);
@@ -341,18 +316,8 @@ class LifecycleAwareTokenProviderIntegrationTests {
 	void callersWaitingForAFailedLoginShareItsFailure() throws Exception {
 		InfisicalTestServer server = server(Generation.CURRENT, Duration.ofHours(1), Duration.ofDays(1));
 		server.failAlways(LOGIN, Fault.status(503));
-		InfisicalHttpClientHolder holder = new InfisicalHttpClientHolder(server);
-		LifecycleAwareTokenProvider provider = track(LifecycleAwareTokenProvider
-			.builder(InfisicalTestFixtures.authentication(holder.client(), InfisicalTestFixtures.IDENTITY_ID),
-					holder.client())
-			.policy(TokenRefreshPolicy.builder()
-				.retry(RetryPolicy.builder()
-					.initialInterval(Duration.ofMillis(20))
-					.maxInterval(Duration.ofMillis(50))
-					.maxElapsed(Duration.ofMillis(500))
-					.build())
-				.build())
-			.build());
+		LifecycleAwareTokenProvider provider = quickProvider(server, InfisicalTestFixtures.IDENTITY_ID,
+				Duration.ofMillis(500));
 		ExecutorService executor = Executors.newFixedThreadPool(10);
 		try {
 			CountDownLatch go = new CountDownLatch(1);
@@ -419,12 +384,20 @@ class LifecycleAwareTokenProviderIntegrationTests {
 		return provider;
 	}
 
-	private record InfisicalHttpClientHolder(io.github.infisicalawsauth.client.InfisicalHttpClient client) {
-
-		InfisicalHttpClientHolder(InfisicalTestServer server) {
-			this(InfisicalTestFixtures.client(server));
-		}
-
+	// short waits and an explicit time budget, for tests of failing logins
+	private LifecycleAwareTokenProvider quickProvider(InfisicalTestServer server, String identityId,
+			Duration maxElapsed) {
+		InfisicalHttpClient client = InfisicalTestFixtures.client(server);
+		return track(
+				LifecycleAwareTokenProvider.builder(InfisicalTestFixtures.authentication(client, identityId), client)
+					.policy(TokenRefreshPolicy.builder()
+						.retry(RetryPolicy.builder()
+							.initialInterval(Duration.ofMillis(20))
+							.maxInterval(Duration.ofMillis(50))
+							.maxElapsed(maxElapsed)
+							.build())
+						.build())
+					.build());
 	}
 
 }
