@@ -76,7 +76,10 @@ public final class InfisicalClientFactory {
 		Duration readTimeout = positive("infisical.read-timeout", this.properties.getReadTimeout());
 		HttpClientSettings settings = new HttpClientSettings(HttpRedirects.DONT_FOLLOW, connectTimeout, readTimeout,
 				sslBundle);
-		ClientHttpRequestFactory requestFactory = ClientHttpRequestFactoryBuilder.detect().build(settings);
+		// the JDK client on purpose: Apache HttpClient, which detect() would prefer when
+		// an
+		// application has it, logs Authorization headers and bodies at DEBUG
+		ClientHttpRequestFactory requestFactory = ClientHttpRequestFactoryBuilder.jdk().build(settings);
 		return new InfisicalHttpClient(siteUrl, requestFactory);
 	}
 

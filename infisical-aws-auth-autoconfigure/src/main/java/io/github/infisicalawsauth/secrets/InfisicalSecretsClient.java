@@ -7,6 +7,7 @@ import java.util.function.Supplier;
 
 import io.github.infisicalawsauth.InfisicalApiException;
 import io.github.infisicalawsauth.InfisicalException;
+import io.github.infisicalawsauth.InfisicalLoginException;
 import io.github.infisicalawsauth.InfisicalTokenProvider;
 import io.github.infisicalawsauth.client.InfisicalHttpClient;
 import io.github.infisicalawsauth.client.RetryPolicy;
@@ -117,7 +118,9 @@ public final class InfisicalSecretsClient {
 			}
 			catch (InfisicalException ex) {
 				InfisicalException described = describe(ex, location, name);
-				if (!ex.isTransient() || attempt >= this.retry.getMaxAttempts()) {
+				// a failed login already spent its own retry budget
+				if (!ex.isTransient() || ex instanceof InfisicalLoginException
+						|| attempt >= this.retry.getMaxAttempts()) {
 					throw described;
 				}
 				Duration wait = this.retry.backoff(attempt,

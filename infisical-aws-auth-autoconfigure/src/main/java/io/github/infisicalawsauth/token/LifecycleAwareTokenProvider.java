@@ -114,12 +114,14 @@ public class LifecycleAwareTokenProvider implements InfisicalTokenProvider, Auto
 				// without fail-fast one attempt here, then retries in the background
 				install(this.failFast ? loginWithRetry() : login());
 			}
-			catch (InfisicalException ex) {
+			catch (RuntimeException ex) {
 				if (this.failFast) {
 					throw ex;
 				}
 				this.failedRefreshes++;
-				Duration wait = this.policy.getRetry().backoff(this.failedRefreshes, retryAfter(ex));
+				Duration wait = this.policy.getRetry()
+					.backoff(this.failedRefreshes,
+							(ex instanceof InfisicalException failure) ? retryAfter(failure) : null);
 				logger.error("Cannot log in to Infisical at start-up; retrying in the background in " + wait.toMillis()
 						+ " ms: " + ex.getMessage());
 				schedule(wait);
@@ -167,8 +169,10 @@ public class LifecycleAwareTokenProvider implements InfisicalTokenProvider, Auto
 				this.lastLoginFailure = null;
 				return fresh.token();
 			}
-			catch (InfisicalException ex) {
-				this.lastLoginFailure = ex;
+			catch (RuntimeException ex) {
+				// an interrupted wait is this caller's own business, not the others'
+				this.lastLoginFailure = (ex instanceof InfisicalException loginFailure
+						&& !Thread.currentThread().isInterrupted()) ? loginFailure : null;
 				throw ex;
 			}
 			finally {
@@ -273,6 +277,7 @@ public class LifecycleAwareTokenProvider implements InfisicalTokenProvider, Auto
 	// called with the lock held
 	private void install(TokenLifetime lifetime) {
 		this.current.set(lifetime);
+		this.lastLoginFailure = null;
 		this.failedRefreshes = 0;
 		Instant refreshAt = this.policy.refreshAt(lifetime);
 		if (refreshAt != null) {

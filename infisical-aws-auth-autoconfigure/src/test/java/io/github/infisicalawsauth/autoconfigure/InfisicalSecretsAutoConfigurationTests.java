@@ -65,6 +65,13 @@ class InfisicalSecretsAutoConfigurationTests {
 	}
 
 	@Test
+	void invalidRefreshIntervalNamesTheProperty() {
+		this.runner.withPropertyValues("infisical.secrets.refresh-interval=0s")
+			.run((context) -> assertThat(context.getStartupFailure()).rootCause()
+				.hasMessageContaining("infisical.secrets.refresh-interval"));
+	}
+
+	@Test
 	void updatesInPlaceWithoutSpringCloudContext() {
 		this.runner.withPropertyValues("infisical.secrets.refresh-interval=30s")
 			.withClassLoader(new FilteredClassLoader(RefreshEvent.class))

@@ -18,6 +18,8 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.bootstrap.BootstrapRegistry;
+import org.springframework.boot.context.event.ApplicationFailedEvent;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.event.ContextClosedEvent;
 
 /**
@@ -85,6 +87,8 @@ final class EmbeddedInfisical {
 		properties.put("infisical.secrets.refresh-interval", "5s");
 		properties.put("spring.config.import", "infisical:");
 		application.setDefaultProperties(properties);
+		// the server's dispatcher thread would keep a failed start's JVM alive
+		application.addListeners((ApplicationListener<ApplicationFailedEvent>) (event) -> this.server.close());
 		AwsCredentialsProvider credentials = StaticCredentialsProvider.create(DEMO_CREDENTIALS);
 		// config data loading runs before any bean exists: it finds the credentials here
 		application.addBootstrapRegistryInitializer((registry) -> registry.register(AwsCredentialsProvider.class,

@@ -170,6 +170,10 @@ final class InfisicalConfigDataClients {
 
 		void promote(BootstrapContextClosedEvent event) {
 			BootstrapContext bootstrap = event.getBootstrapContext();
+			if (bootstrap.isRegistered(SnapshotCache.class)) {
+				// a refresh reuses this bootstrap context: let it try Infisical again
+				bootstrap.get(SnapshotCache.class).setUnreachable(null);
+			}
 			ConfigurableApplicationContext context = event.getApplicationContext();
 			ConfigurableListableBeanFactory beanFactory = context.getBeanFactory();
 			if (!this.used || beanFactory.containsSingleton(TOKEN_PROVIDER_BEAN)) {
@@ -263,6 +267,7 @@ final class InfisicalConfigDataClients {
 
 		void put(SecretsSnapshot snapshot) {
 			this.snapshots.put(snapshot.getLocation(), snapshot);
+			this.unreachable = null;
 		}
 
 		private volatile @Nullable InfisicalException unreachable;
@@ -271,7 +276,7 @@ final class InfisicalConfigDataClients {
 			return this.unreachable;
 		}
 
-		void setUnreachable(InfisicalException unreachable) {
+		void setUnreachable(@Nullable InfisicalException unreachable) {
 			this.unreachable = unreachable;
 		}
 
