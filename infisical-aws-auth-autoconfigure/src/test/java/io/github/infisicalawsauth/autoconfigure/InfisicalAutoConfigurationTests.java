@@ -172,6 +172,12 @@ class InfisicalAutoConfigurationTests {
 		this.runner.withPropertyValues("infisical.read-timeout=0s")
 			.run((context) -> assertThat(context.getStartupFailure()).rootCause()
 				.hasMessageContaining("infisical.read-timeout"));
+		this.runner.withPropertyValues("infisical.connect-timeout=-1s")
+			.run((context) -> assertThat(context.getStartupFailure()).rootCause()
+				.hasMessageContaining("infisical.connect-timeout"));
+		this.runner.withPropertyValues("infisical.token.refresh-before-expiry=0s")
+			.run((context) -> assertThat(context.getStartupFailure()).rootCause()
+				.hasMessageContaining("infisical.token.refresh-before-expiry"));
 	}
 
 	@Test
