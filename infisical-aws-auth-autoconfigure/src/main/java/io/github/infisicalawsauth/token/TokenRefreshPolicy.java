@@ -74,20 +74,30 @@ public final class TokenRefreshPolicy {
 	 */
 	@Nullable Instant refreshAt(TokenLifetime lifetime) {
 		Instant expiresAt = lifetime.expiresAt();
+		return (expiresAt != null) ? expiresAt.minus(margin(lifetime)) : null;
+	}
+
+	/**
+	 * How long before expiry the token is refreshed: the configured time, capped at half
+	 * the token's life. The schedule and the renew-or-login decision both use it, so that
+	 * a short TTL is renewed rather than replaced by a login every time.
+	 */
+	private Duration margin(TokenLifetime lifetime) {
+		Instant expiresAt = lifetime.expiresAt();
 		if (expiresAt == null) {
-			return null;
+			return this.refreshBeforeExpiry;
 		}
-		Duration life = Duration.between(lifetime.obtainedAt(), expiresAt);
-		Duration before = min(this.refreshBeforeExpiry, life.dividedBy(2));
-		return expiresAt.minus(before.isNegative() ? Duration.ZERO : before);
+		Duration halfLife = Duration.between(lifetime.obtainedAt(), expiresAt).dividedBy(2);
+		Duration margin = min(this.refreshBeforeExpiry, halfLife);
+		return margin.isNegative() ? Duration.ZERO : margin;
 	}
 
 	/**
 	 * Whether renewing is worth it: the token has a TTL and the max TTL budget left still
-	 * holds a full TTL plus the refresh margin. Renewing past the max TTL makes the 2024
-	 * server delete the still-valid token, so log in again instead. The JWT {@code exp}
-	 * does not count: current servers answer a renewal with a new JWT, and on the 2024
-	 * server it is the end of the max TTL.
+	 * holds a full TTL plus the refresh margin (the same capped margin as the schedule).
+	 * Renewing past the max TTL makes the 2024 server delete the still-valid token, so
+	 * log in again instead. The JWT {@code exp} does not count: current servers answer a
+	 * renewal with a new JWT, and on the 2024 server it is the end of the max TTL.
 	 * @param lifetime the held token
 	 * @param now the current time
 	 * @return {@code true} to renew, {@code false} to log in again
@@ -100,7 +110,7 @@ public final class TokenRefreshPolicy {
 			return true;
 		}
 		Instant maxTtlEnd = lifetime.firstLoginAt().plus(lifetime.maxTtl());
-		return !now.plus(lifetime.ttl()).plus(this.refreshBeforeExpiry).isAfter(maxTtlEnd);
+		return !now.plus(lifetime.ttl()).plus(margin(lifetime)).isAfter(maxTtlEnd);
 	}
 
 	private static Duration min(Duration a, Duration b) {

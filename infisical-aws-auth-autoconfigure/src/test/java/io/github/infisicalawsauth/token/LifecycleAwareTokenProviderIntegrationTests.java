@@ -86,6 +86,17 @@ class LifecycleAwareTokenProviderIntegrationTests {
 	}
 
 	@Test
+	void shortTtlIsRenewedWithTheDefaultMargin() {
+		// TTL 10 s / max TTL 30 s with the default 1 minute margin: renew at 5 s and 10 s
+		InfisicalTestServer server = server(Generation.V2024, Duration.ofSeconds(10), Duration.ofSeconds(30));
+		LifecycleAwareTokenProvider provider = provider(server, Duration.ofMinutes(1));
+		provider.start();
+		await().atMost(Duration.ofSeconds(15)).until(() -> server.renewCount() >= 2);
+		assertThat(server.loginCount()).isOne();
+		assertThat(server.isTokenActive(provider.getToken().value())).isTrue();
+	}
+
+	@Test
 	void refreshesByRenewingInPlaceOn2024Server() {
 		InfisicalTestServer server = server(Generation.V2024, Duration.ofSeconds(2), Duration.ofMinutes(10));
 		LifecycleAwareTokenProvider provider = provider(server, Duration.ofSeconds(1));

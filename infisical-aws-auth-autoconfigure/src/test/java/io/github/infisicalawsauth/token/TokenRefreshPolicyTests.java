@@ -3,7 +3,9 @@ package io.github.infisicalawsauth.token;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 
 import io.github.infisicalawsauth.client.TokenResponse;
 import org.junit.jupiter.api.Test;
@@ -91,6 +93,25 @@ class TokenRefreshPolicyTests {
 		TokenLifetime lifetime = this.policy.afterLogin(response(jwt(NOW, NOW.plusSeconds(7200)), 3600, 7200), NOW);
 		// 3601 s left of the budget: a full TTL fits but the margin does not
 		assertThat(this.policy.shouldRenew(lifetime, NOW.plusSeconds(3599))).isFalse();
+	}
+
+	@Test
+	void shortTtlIsRenewedWithTheMarginCappedLikeTheSchedule() {
+		// TTL 10 s, max TTL 30 s and the default 1 minute margin, as on a real 2024
+		// server:
+		// the schedule refreshes half-way through each TTL window and must renew there
+		TokenLifetime lifetime = this.policy.afterLogin(response(jwt(NOW, NOW.plusSeconds(30)), 10, 30), NOW);
+		List<String> decisions = new ArrayList<>();
+		for (int i = 0; i < 5; i++) {
+			Instant at = this.policy.refreshAt(lifetime);
+			boolean renew = this.policy.shouldRenew(lifetime, at);
+			decisions.add(Duration.between(NOW, at).toSeconds() + "s:" + (renew ? "renew" : "login"));
+			if (!renew) {
+				break;
+			}
+			lifetime = this.policy.afterRenewal(lifetime, response(jwt(NOW, NOW.plusSeconds(30)), 10, 30), at);
+		}
+		assertThat(decisions).containsExactly("5s:renew", "10s:renew", "15s:renew", "20s:login");
 	}
 
 	@Test
