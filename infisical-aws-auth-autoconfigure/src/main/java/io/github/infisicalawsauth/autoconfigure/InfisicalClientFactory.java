@@ -22,6 +22,7 @@ import org.springframework.boot.http.client.HttpRedirects;
 import org.springframework.boot.ssl.SslBundle;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.http.client.ClientHttpRequestFactory;
+import org.springframework.util.unit.DataSize;
 
 /**
  * Turns {@link InfisicalProperties} into the HTTP client and token provider, checking
@@ -80,7 +81,7 @@ public final class InfisicalClientFactory {
 		// an
 		// application has it, logs Authorization headers and bodies at DEBUG
 		ClientHttpRequestFactory requestFactory = ClientHttpRequestFactoryBuilder.jdk().build(settings);
-		return new InfisicalHttpClient(siteUrl, requestFactory);
+		return new InfisicalHttpClient(siteUrl, requestFactory, maxResponseSize());
 	}
 
 	/**
@@ -206,6 +207,15 @@ public final class InfisicalClientFactory {
 	 */
 	public Duration secretsRefreshInterval() {
 		return positive("infisical.secrets.refresh-interval", this.properties.getSecrets().getRefreshInterval());
+	}
+
+	private long maxResponseSize() {
+		DataSize size = this.properties.getMaxResponseSize();
+		if (size == null || size.toBytes() < 1024 || size.toBytes() > Integer.MAX_VALUE - 8) {
+			throw new InvalidConfigurationPropertyValueException("infisical.max-response-size", size,
+					"must be between 1KB and 2GB");
+		}
+		return size.toBytes();
 	}
 
 	private static Duration positive(String name, @Nullable Duration value) {

@@ -5,6 +5,7 @@ import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
 
 /**
  * Configuration of the Infisical login with AWS IAM and of the secrets it reads.
@@ -51,6 +52,12 @@ public class InfisicalProperties {
 	 * Timeout for reading an answer from Infisical.
 	 */
 	private Duration readTimeout = Duration.ofSeconds(10);
+
+	/**
+	 * Largest answer read from Infisical; a larger one fails the call instead of filling
+	 * the heap.
+	 */
+	private DataSize maxResponseSize = DataSize.ofMegabytes(8);
 
 	private final Ssl ssl = new Ssl();
 
@@ -108,6 +115,14 @@ public class InfisicalProperties {
 
 	public void setReadTimeout(Duration readTimeout) {
 		this.readTimeout = readTimeout;
+	}
+
+	public DataSize getMaxResponseSize() {
+		return this.maxResponseSize;
+	}
+
+	public void setMaxResponseSize(DataSize maxResponseSize) {
+		this.maxResponseSize = maxResponseSize;
 	}
 
 	public Ssl getSsl() {

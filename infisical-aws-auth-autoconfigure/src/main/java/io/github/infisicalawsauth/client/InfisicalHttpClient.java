@@ -1,5 +1,7 @@
 package io.github.infisicalawsauth.client;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -42,16 +44,43 @@ public final class InfisicalHttpClient implements AutoCloseable {
 
 	private final RestClient restClient;
 
+	/**
+	 * Default largest answer read: room for some 15 000 secrets.
+	 */
+	public static final long DEFAULT_MAX_RESPONSE_SIZE = 8L * 1024 * 1024;
+
+	// an error answer is only read for its message
+	private static final int MAX_ERROR_BODY_SIZE = 64 * 1024;
+
 	private final ClientHttpRequestFactory requestFactory;
+
+	private final long maxResponseSize;
+
+	/**
+	 * Create a client that reads answers of up to {@value #DEFAULT_MAX_RESPONSE_SIZE}
+	 * bytes.
+	 * @param siteUrl the Infisical site
+	 * @param requestFactory the HTTP request factory, carrying timeouts and TLS settings
+	 */
+	public InfisicalHttpClient(InfisicalSiteUrl siteUrl, ClientHttpRequestFactory requestFactory) {
+		this(siteUrl, requestFactory, DEFAULT_MAX_RESPONSE_SIZE);
+	}
 
 	/**
 	 * Create a client.
 	 * @param siteUrl the Infisical site
 	 * @param requestFactory the HTTP request factory, carrying timeouts and TLS settings
+	 * @param maxResponseSize the largest answer body read, in bytes; a larger one fails
+	 * the call instead of filling the heap
 	 */
-	public InfisicalHttpClient(InfisicalSiteUrl siteUrl, ClientHttpRequestFactory requestFactory) {
+	public InfisicalHttpClient(InfisicalSiteUrl siteUrl, ClientHttpRequestFactory requestFactory,
+			long maxResponseSize) {
+		if (maxResponseSize < 1 || maxResponseSize > Integer.MAX_VALUE - 8) {
+			throw new IllegalArgumentException("'maxResponseSize' must be between 1 byte and 2 GB");
+		}
 		this.siteUrl = siteUrl;
 		this.requestFactory = requestFactory;
+		this.maxResponseSize = maxResponseSize;
 		this.restClient = RestClient.builder().requestFactory(requestFactory).build();
 	}
 
@@ -142,11 +171,13 @@ public final class InfisicalHttpClient implements AutoCloseable {
 		}
 		Response response;
 		try {
-			response = request
-				.exchangeForRequiredValue(
-						(req, res) -> new Response(description, res.getStatusCode().value(), res.getHeaders().getETag(),
-								res.getHeaders().getFirst(HttpHeaders.RETRY_AFTER), res.getBody().readAllBytes()),
-						true);
+			response = request.exchangeForRequiredValue((req, res) -> {
+				int status = res.getStatusCode().value();
+				HttpHeaders headers = res.getHeaders();
+				byte[] bytes = readBody(description, status, headers.getContentLength(), res.getBody());
+				return new Response(description, status, headers.getETag(), headers.getFirst(HttpHeaders.RETRY_AFTER),
+						bytes);
+			}, true);
 		}
 		catch (ResourceAccessException ex) {
 			throw new InfisicalConnectionException(description + " failed: cannot reach Infisical at "
@@ -157,6 +188,30 @@ public final class InfisicalHttpClient implements AutoCloseable {
 			throw response.toException();
 		}
 		return response;
+	}
+
+	private byte[] readBody(String description, int status, long contentLength, InputStream body) throws IOException {
+		if (status >= 300) {
+			// only the start of an error page matters; the rest is dropped with the
+			// connection
+			return body.readNBytes(MAX_ERROR_BODY_SIZE);
+		}
+		if (contentLength > this.maxResponseSize) {
+			throw tooLarge(description, status, contentLength + " bytes");
+		}
+		byte[] bytes = body.readNBytes((int) this.maxResponseSize + 1);
+		if (bytes.length > this.maxResponseSize) {
+			throw tooLarge(description, status, "more than " + this.maxResponseSize + " bytes");
+		}
+		return bytes;
+	}
+
+	private InfisicalApiException tooLarge(String description, int status, String size) {
+		return new InfisicalApiException(description, status, null,
+				"the answer is larger than infisical.max-response-size (" + size + ", limit " + this.maxResponseSize
+						+ " bytes); raise infisical.max-response-size if the location really holds that much, "
+						+ "or check infisical.site-url",
+				null, null);
 	}
 
 	private static String rootMessage(Throwable ex) {

@@ -11,6 +11,7 @@ import io.github.infisicalawsauth.InfisicalException;
 import io.github.infisicalawsauth.InfisicalTestFixtures;
 import io.github.infisicalawsauth.InfisicalTokenProvider;
 import io.github.infisicalawsauth.client.InfisicalHttpClient;
+import io.github.infisicalawsauth.client.InfisicalSiteUrl;
 import io.github.infisicalawsauth.client.RetryPolicy;
 import io.github.infisicalawsauth.test.Fault;
 import io.github.infisicalawsauth.test.Generation;
@@ -19,6 +20,8 @@ import io.github.infisicalawsauth.test.RecordedRequest;
 import io.github.infisicalawsauth.token.LifecycleAwareTokenProvider;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+
+import org.springframework.http.client.JdkClientHttpRequestFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -292,6 +295,23 @@ class InfisicalSecretsClientIntegrationTests {
 			.isThrownBy(() -> client.getSecrets(SecretLocation.of(PROJECT, "dev", "/")))
 			.satisfies((ex) -> assertThat(ex.getStatusCode()).isEqualTo(503));
 		assertThat(server.requests("/api/v4/secrets")).hasSize(3);
+	}
+
+	@Test
+	void getSecretsLargerThanTheLimitFailsNamingTheProperty() {
+		InfisicalTestServer server = server(Generation.CURRENT);
+		server.project(PROJECT).environment("dev").secret("BIG", "x".repeat(4096));
+		InfisicalHttpClient http = new InfisicalHttpClient(InfisicalSiteUrl.of(server.url(), false),
+				new JdkClientHttpRequestFactory(), 2048);
+		InfisicalSecretsClient client = InfisicalSecretsClient.builder(http, provider(server)).build();
+		assertThatExceptionOfType(InfisicalApiException.class)
+			.isThrownBy(() -> client.getSecrets(SecretLocation.of(PROJECT, "dev", "/")))
+			.withMessageContaining("infisical.max-response-size")
+			.withMessageContaining("limit 2048 bytes")
+			.withMessageNotContaining("xxxx")
+			.satisfies((ex) -> assertThat(ex.isTransient()).isFalse());
+		// not retried: the same answer would come back
+		assertThat(server.requests("/api/v4/secrets")).hasSize(1);
 	}
 
 	@Test
