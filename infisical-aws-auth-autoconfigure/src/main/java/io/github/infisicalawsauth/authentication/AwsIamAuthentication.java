@@ -5,6 +5,7 @@ import java.util.Map;
 
 import io.github.infisicalawsauth.InfisicalException;
 import io.github.infisicalawsauth.InfisicalLoginException;
+import io.github.infisicalawsauth.InfisicalLoginException.Reason;
 import io.github.infisicalawsauth.client.InfisicalHttpClient;
 import io.github.infisicalawsauth.client.TokenResponse;
 import org.apache.commons.logging.Log;
@@ -77,8 +78,8 @@ public class AwsIamAuthentication implements InfisicalAuthentication, AutoClosea
 		try {
 			TokenResponse response = this.client.post(LOGIN_PATH, body, TokenResponse.class);
 			if (response.accessToken() == null || response.accessToken().isBlank()) {
-				throw new InfisicalLoginException("Cannot log in to Infisical with AWS IAM: the answer of POST /api"
-						+ LOGIN_PATH + " has no accessToken; check infisical.site-url", null, false);
+				throw InfisicalLoginException.of(Reason.UNEXPECTED_ANSWER,
+						"the answer of POST /api" + LOGIN_PATH + " has no accessToken; check infisical.site-url", null);
 			}
 			return response;
 		}
@@ -98,19 +99,20 @@ public class AwsIamAuthentication implements InfisicalAuthentication, AutoClosea
 				resolved = this.options.getRegionProvider().getRegion();
 			}
 			catch (SdkException ex) {
-				throw new InfisicalLoginException("Cannot log in to Infisical with AWS IAM: no AWS region found ("
-						+ ex.getMessage() + "). Set infisical.aws-auth.region or AWS_REGION", ex, ex.retryable());
+				throw new InfisicalLoginException(
+						Reason.NO_REGION, "Cannot log in to Infisical with AWS IAM: no AWS region found ("
+								+ ex.getMessage() + "). Set infisical.aws-auth.region or AWS_REGION",
+						ex, ex.retryable());
 			}
 			if (resolved == null) {
-				throw new InfisicalLoginException("Cannot log in to Infisical with AWS IAM: no AWS region found. "
-						+ "Set infisical.aws-auth.region or AWS_REGION", null, false);
+				throw InfisicalLoginException.of(Reason.NO_REGION,
+						"no AWS region found. Set infisical.aws-auth.region or AWS_REGION", null);
 			}
 			try {
 				StsRequestSigner.checkRegion(resolved.id());
 			}
 			catch (IllegalArgumentException ex) {
-				throw new InfisicalLoginException("Cannot log in to Infisical with AWS IAM: " + ex.getMessage(), null,
-						false);
+				throw InfisicalLoginException.of(Reason.INVALID_REGION, ex.getMessage(), null);
 			}
 			region = resolved.id();
 			this.region = region;
@@ -124,10 +126,9 @@ public class AwsIamAuthentication implements InfisicalAuthentication, AutoClosea
 		}
 		catch (SdkException ex) {
 			// the SDK's message lists the providers it tried; it carries no secret.
-			// Instance
-			// metadata or container endpoints time out now and then: the SDK marks those
-			// retryable, an empty chain not
-			throw new InfisicalLoginException(
+			// Instance metadata or container endpoints time out now and then: the SDK
+			// marks those retryable, an empty chain not
+			throw new InfisicalLoginException(Reason.NO_CREDENTIALS,
 					"Cannot log in to Infisical with AWS IAM: no AWS credentials found (" + ex.getMessage() + ")", ex,
 					ex.retryable());
 		}

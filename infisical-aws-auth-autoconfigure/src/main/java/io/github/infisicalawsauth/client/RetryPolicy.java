@@ -1,10 +1,14 @@
 package io.github.infisicalawsauth.client;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.DoubleSupplier;
+import java.util.function.Supplier;
 
+import io.github.infisicalawsauth.InfisicalApiException;
+import io.github.infisicalawsauth.InfisicalException;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -97,11 +101,103 @@ public final class RetryPolicy {
 		return wait;
 	}
 
+	/**
+	 * Make attempts until one succeeds, a failure is not worth retrying, or the budget
+	 * (attempts, and time measured on the given clock) is spent, waiting
+	 * {@link #backoff(int, Duration) backoff} in between. Logins and secret reads share
+	 * this loop.
+	 * @param <T> the result type
+	 * @param clock the clock the time budget is measured on
+	 * @param attempt one attempt
+	 * @param listener decides what is retried and what is thrown when giving up
+	 * @return the result of the first successful attempt
+	 * @throws InfisicalException the failure that ended the attempts, as the listener
+	 * describes it
+	 */
+	public <T> T run(Clock clock, Supplier<T> attempt, Listener listener) {
+		long started = clock.millis();
+		long deadline = started + this.maxElapsed.toMillis();
+		for (int attempts = 1;; attempts++) {
+			try {
+				return attempt.get();
+			}
+			catch (InfisicalException ex) {
+				if (!listener.isRetryable(ex, attempts)) {
+					throw ex;
+				}
+				Duration wait = backoff(attempts, retryAfter(ex));
+				if (attempts >= this.maxAttempts || clock.millis() + wait.toMillis() > deadline) {
+					throw listener.exhausted(ex, attempts, Duration.ofMillis(clock.millis() - started));
+				}
+				listener.retrying(ex, attempts, wait);
+				try {
+					Thread.sleep(wait.toMillis());
+				}
+				catch (InterruptedException interrupted) {
+					Thread.currentThread().interrupt();
+					throw listener.exhausted(ex, attempts, Duration.ofMillis(clock.millis() - started));
+				}
+			}
+		}
+	}
+
+	/**
+	 * Return the {@code Retry-After} of the first error answer in the failure's causes.
+	 * @param failure the failure
+	 * @return the wait the server asked for, or {@code null}
+	 */
+	public static @Nullable Duration retryAfter(Throwable failure) {
+		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+			if (cause instanceof InfisicalApiException api) {
+				return api.getRetryAfter();
+			}
+		}
+		return null;
+	}
+
 	@Override
 	public String toString() {
 		return "RetryPolicy[initialInterval=" + this.initialInterval + ", maxInterval=" + this.maxInterval
 				+ ", multiplier=" + this.multiplier + ", maxElapsed=" + this.maxElapsed + ", maxAttempts="
 				+ this.maxAttempts + "]";
+	}
+
+	/**
+	 * Decides, for one {@link #run run}, which failures are retried and what is thrown
+	 * when the attempts end.
+	 */
+	public interface Listener {
+
+		/**
+		 * Whether to try again after a failure. By default transient failures are.
+		 * @param failure the failure
+		 * @param attempts the number of attempts made so far
+		 * @return {@code true} to try again if the budget allows
+		 */
+		default boolean isRetryable(InfisicalException failure, int attempts) {
+			return failure.isTransient();
+		}
+
+		/**
+		 * Called before waiting for the next attempt.
+		 * @param failure the failure
+		 * @param attempts the number of attempts made so far
+		 * @param wait the wait before the next attempt
+		 */
+		void retrying(InfisicalException failure, int attempts, Duration wait);
+
+		/**
+		 * Return what to throw when a retryable failure ends the attempts: the budget is
+		 * spent or the waiting thread was interrupted.
+		 * @param failure the last failure
+		 * @param attempts the number of attempts made
+		 * @param elapsed the time spent
+		 * @return the exception to throw
+		 */
+		default InfisicalException exhausted(InfisicalException failure, int attempts, Duration elapsed) {
+			return failure;
+		}
+
 	}
 
 	/**

@@ -1,5 +1,6 @@
 package io.github.infisicalawsauth.secrets;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
@@ -39,10 +40,13 @@ public final class InfisicalSecretsClient {
 
 	private final RetryPolicy retry;
 
+	private final Clock clock;
+
 	private InfisicalSecretsClient(Builder builder) {
 		this.client = builder.client;
 		this.reader = new SecretsReader(builder.client, builder.tokenProvider);
 		this.retry = builder.retry;
+		this.clock = builder.clock;
 	}
 
 	/**
@@ -110,28 +114,25 @@ public final class InfisicalSecretsClient {
 	}
 
 	private <T> @Nullable T retrying(SecretLocation location, @Nullable String name, Supplier<@Nullable T> call) {
-		long started = System.nanoTime();
-		long deadline = started + this.retry.getMaxElapsed().toNanos();
-		for (int attempt = 1;; attempt++) {
-			try {
-				return call.get();
-			}
-			catch (InfisicalException ex) {
-				InfisicalException described = describe(ex, location, name);
-				// a failed login already spent its own retry budget
-				if (!ex.isTransient() || ex instanceof InfisicalLoginException
-						|| attempt >= this.retry.getMaxAttempts()) {
-					throw described;
+		try {
+			return this.retry.run(this.clock, call, new RetryPolicy.Listener() {
+
+				@Override
+				public boolean isRetryable(InfisicalException failure, int attempts) {
+					// a failed login already spent its own retry budget
+					return failure.isTransient() && !(failure instanceof InfisicalLoginException);
 				}
-				Duration wait = this.retry.backoff(attempt,
-						(ex instanceof InfisicalApiException api) ? api.getRetryAfter() : null);
-				if (System.nanoTime() + wait.toNanos() > deadline) {
-					throw described;
+
+				@Override
+				public void retrying(InfisicalException failure, int attempts, Duration wait) {
+					logger.warn("Reading the secrets of " + location.describe() + " failed, attempt " + attempts
+							+ ", retrying in " + wait.toMillis() + " ms: " + failure.getMessage());
 				}
-				logger.warn("Reading the secrets of " + location.describe() + " failed, attempt " + attempt
-						+ ", retrying in " + wait.toMillis() + " ms: " + ex.getMessage());
-				sleep(wait, described);
-			}
+
+			});
+		}
+		catch (InfisicalException ex) {
+			throw describe(ex, location, name);
 		}
 	}
 
@@ -158,16 +159,6 @@ public final class InfisicalSecretsClient {
 		return described;
 	}
 
-	private static void sleep(Duration wait, InfisicalException failure) {
-		try {
-			Thread.sleep(wait.toMillis());
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw failure;
-		}
-	}
-
 	@Override
 	public String toString() {
 		return "InfisicalSecretsClient[" + this.client.getSiteUrl() + "]";
@@ -184,6 +175,8 @@ public final class InfisicalSecretsClient {
 
 		private RetryPolicy retry = RetryPolicy.builder().maxAttempts(5).build();
 
+		private Clock clock = Clock.systemUTC();
+
 		private Builder(InfisicalHttpClient client, InfisicalTokenProvider tokenProvider) {
 			this.client = Objects.requireNonNull(client, "'client' must not be null");
 			this.tokenProvider = Objects.requireNonNull(tokenProvider, "'tokenProvider' must not be null");
@@ -196,6 +189,16 @@ public final class InfisicalSecretsClient {
 		 */
 		public Builder retry(RetryPolicy retry) {
 			this.retry = Objects.requireNonNull(retry, "'retry' must not be null");
+			return this;
+		}
+
+		/**
+		 * Set the clock the retry budget is measured on. Default: the system clock.
+		 * @param clock the clock
+		 * @return this builder
+		 */
+		public Builder clock(Clock clock) {
+			this.clock = Objects.requireNonNull(clock, "'clock' must not be null");
 			return this;
 		}
 

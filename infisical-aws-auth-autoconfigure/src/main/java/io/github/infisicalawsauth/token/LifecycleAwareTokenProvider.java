@@ -13,12 +13,13 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 
 import io.github.infisicalawsauth.InfisicalAccessToken;
-import io.github.infisicalawsauth.InfisicalApiException;
 import io.github.infisicalawsauth.InfisicalException;
 import io.github.infisicalawsauth.InfisicalLoginException;
+import io.github.infisicalawsauth.InfisicalLoginException.Reason;
 import io.github.infisicalawsauth.InfisicalTokenProvider;
 import io.github.infisicalawsauth.authentication.InfisicalAuthentication;
 import io.github.infisicalawsauth.client.InfisicalHttpClient;
+import io.github.infisicalawsauth.client.RetryPolicy;
 import io.github.infisicalawsauth.client.TokenResponse;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -119,9 +120,7 @@ public class LifecycleAwareTokenProvider implements InfisicalTokenProvider, Auto
 					throw ex;
 				}
 				this.failedRefreshes++;
-				Duration wait = this.policy.getRetry()
-					.backoff(this.failedRefreshes,
-							(ex instanceof InfisicalException failure) ? retryAfter(failure) : null);
+				Duration wait = this.policy.getRetry().backoff(this.failedRefreshes, RetryPolicy.retryAfter(ex));
 				logger.error("Cannot log in to Infisical at start-up; retrying in the background in " + wait.toMillis()
 						+ " ms: " + ex.getMessage());
 				schedule(wait);
@@ -185,26 +184,29 @@ public class LifecycleAwareTokenProvider implements InfisicalTokenProvider, Auto
 	}
 
 	private TokenLifetime loginWithRetry() {
-		long started = this.clock.millis();
-		long deadline = started + this.policy.getRetry().getMaxElapsed().toMillis();
-		for (int attempt = 1;; attempt++) {
-			try {
-				return login();
+		return this.policy.getRetry().run(this.clock, this::login, new RetryPolicy.Listener() {
+
+			@Override
+			public void retrying(InfisicalException failure, int attempts, Duration wait) {
+				logger.warn("Login to Infisical failed, attempt " + attempts + ", retrying in " + wait.toMillis()
+						+ " ms: " + failure.getMessage());
 			}
-			catch (InfisicalException ex) {
-				if (!ex.isTransient()) {
-					throw ex;
+
+			@Override
+			public InfisicalException exhausted(InfisicalException failure, int attempts, Duration elapsed) {
+				Reason reason = (failure instanceof InfisicalLoginException login) ? login.getReason()
+						: Reason.UNEXPECTED_ANSWER;
+				if (Thread.currentThread().isInterrupted()) {
+					return new InfisicalLoginException(Reason.INTERRUPTED,
+							"Cannot log in to Infisical with AWS IAM: interrupted while waiting to retry", failure,
+							false);
 				}
-				Duration wait = this.policy.getRetry().backoff(attempt, retryAfter(ex));
-				if (this.clock.millis() + wait.toMillis() > deadline) {
-					throw new InfisicalLoginException(ex.getMessage() + " (gave up after " + attempt + " attempt"
-							+ ((attempt > 1) ? "s" : "") + " in " + (this.clock.millis() - started) + " ms)", ex, true);
-				}
-				logger.warn("Login to Infisical failed, attempt " + attempt + ", retrying in " + wait.toMillis()
-						+ " ms: " + ex.getMessage());
-				sleep(wait);
+				return new InfisicalLoginException(reason, failure.getMessage() + " (gave up after " + attempts
+						+ " attempt" + ((attempts > 1) ? "s" : "") + " in " + elapsed.toMillis() + " ms)", failure,
+						true);
 			}
-		}
+
+		});
 	}
 
 	private TokenLifetime login() {
@@ -243,7 +245,7 @@ public class LifecycleAwareTokenProvider implements InfisicalTokenProvider, Auto
 			}
 			catch (InfisicalException ex) {
 				this.failedRefreshes++;
-				Duration wait = this.policy.getRetry().backoff(this.failedRefreshes, retryAfter(ex));
+				Duration wait = this.policy.getRetry().backoff(this.failedRefreshes, RetryPolicy.retryAfter(ex));
 				TokenLifetime still = this.current.get();
 				String keeping = (still != null && still.isValidAt(this.clock.millis()))
 						? "keeping the current token until " + still.expiresAt() : "no valid token held";
@@ -307,28 +309,6 @@ public class LifecycleAwareTokenProvider implements InfisicalTokenProvider, Auto
 	private void checkOpen() {
 		if (this.closed) {
 			throw new IllegalStateException("The Infisical token provider is closed");
-		}
-	}
-
-	private static @Nullable Duration retryAfter(InfisicalException ex) {
-		Throwable candidate = ex;
-		while (candidate != null) {
-			if (candidate instanceof InfisicalApiException api) {
-				return api.getRetryAfter();
-			}
-			candidate = candidate.getCause();
-		}
-		return null;
-	}
-
-	private static void sleep(Duration wait) {
-		try {
-			Thread.sleep(wait.toMillis());
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new InfisicalLoginException(
-					"Cannot log in to Infisical with AWS IAM: interrupted while waiting " + "to retry", ex, false);
 		}
 	}
 

@@ -1,8 +1,11 @@
 package io.github.infisicalawsauth.autoconfigure;
 
+import javax.net.ssl.SSLHandshakeException;
+
 import io.github.infisicalawsauth.InfisicalApiException;
 import io.github.infisicalawsauth.InfisicalConnectionException;
 import io.github.infisicalawsauth.InfisicalLoginException;
+import io.github.infisicalawsauth.InfisicalLoginException.Reason;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.BeanCreationException;
@@ -46,17 +49,15 @@ class InfisicalLoginFailureAnalyzerTests {
 
 	@Test
 	void noCredentials() {
-		FailureAnalysis analysis = analyze(new InfisicalLoginException(
-				"Cannot log in to Infisical with AWS IAM: no AWS credentials found (Unable to load credentials)", null,
-				false));
+		FailureAnalysis analysis = analyze(InfisicalLoginException.of(Reason.NO_CREDENTIALS,
+				"no AWS credentials found (Unable to load credentials)", null));
 		assertThat(analysis.getAction()).contains("AWS credentials").contains("AwsCredentialsProvider");
 	}
 
 	@Test
 	void noRegion() {
-		FailureAnalysis analysis = analyze(new InfisicalLoginException(
-				"Cannot log in to Infisical with AWS IAM: no AWS region found. Set infisical.aws-auth.region", null,
-				false));
+		// the action comes from the reason, whatever the message says
+		FailureAnalysis analysis = analyze(InfisicalLoginException.of(Reason.NO_REGION, "something else", null));
 		assertThat(analysis.getAction()).contains("infisical.aws-auth.region").contains("AWS_REGION");
 	}
 
@@ -67,6 +68,20 @@ class InfisicalLoginFailureAnalyzerTests {
 				new java.net.ConnectException())));
 		assertThat(analysis.getDescription()).contains("cannot reach Infisical");
 		assertThat(analysis.getAction()).contains("infisical.site-url");
+	}
+
+	@Test
+	void tlsHandshakeFailure() {
+		FailureAnalysis analysis = analyze(InfisicalLoginException.create(new InfisicalConnectionException(
+				"POST /api/v1/auth/aws-auth/login failed: cannot reach Infisical at https://x/api",
+				new SSLHandshakeException("PKIX path building failed"))));
+		assertThat(analysis.getAction()).contains("infisical.ssl.bundle");
+	}
+
+	@Test
+	void serverErrorOtherThanTheStsRefusal() {
+		FailureAnalysis analysis = analyze(api(503, "Service Unavailable", "Service Unavailable", null));
+		assertThat(analysis.getAction()).contains("Infisical is failing").doesNotContain("AWS STS");
 	}
 
 	@Test

@@ -1,10 +1,23 @@
 package io.github.infisicalawsauth.client;
 
+import java.io.IOException;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
+import io.github.infisicalawsauth.InfisicalApiException;
+import io.github.infisicalawsauth.InfisicalConnectionException;
+import io.github.infisicalawsauth.InfisicalException;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /**
@@ -53,6 +66,101 @@ class RetryPolicyTests {
 		assertThat(limited.getMaxElapsed()).isEqualTo(this.policy.getMaxElapsed());
 		assertThat(limited.backoff(2, null)).isEqualTo(this.policy.backoff(2, null));
 		assertThat(this.policy.getMaxAttempts()).isEqualTo(Integer.MAX_VALUE);
+	}
+
+	@Test
+	void runStopsWhenTheTimeBudgetOnTheClockIsSpent() {
+		RetryPolicy quick = RetryPolicy.builder()
+			.initialInterval(Duration.ofMillis(1))
+			.maxInterval(Duration.ofMillis(1))
+			.maxElapsed(Duration.ofSeconds(5))
+			.build();
+		// each attempt takes 2 s on the clock, whatever the real time
+		AtomicLong now = new AtomicLong();
+		Clock clock = new Clock() {
+
+			@Override
+			public long millis() {
+				return now.get();
+			}
+
+			@Override
+			public Instant instant() {
+				return Instant.ofEpochMilli(now.get());
+			}
+
+			@Override
+			public ZoneId getZone() {
+				return ZoneOffset.UTC;
+			}
+
+			@Override
+			public Clock withZone(ZoneId zone) {
+				return this;
+			}
+
+		};
+		List<Integer> retried = new ArrayList<>();
+		AtomicInteger exhaustedAfter = new AtomicInteger();
+		assertThatExceptionOfType(InfisicalException.class).isThrownBy(() -> quick.run(clock, () -> {
+			now.addAndGet(2000);
+			throw new InfisicalConnectionException("down", new IOException());
+		}, new RetryPolicy.Listener() {
+
+			@Override
+			public void retrying(InfisicalException failure, int attempts, Duration wait) {
+				retried.add(attempts);
+			}
+
+			@Override
+			public InfisicalException exhausted(InfisicalException failure, int attempts, Duration elapsed) {
+				exhaustedAfter.set(attempts);
+				return new InfisicalException("gave up after " + elapsed.toMillis() + " ms");
+			}
+
+		})).withMessage("gave up after 6000 ms");
+		assertThat(retried).containsExactly(1, 2);
+		assertThat(exhaustedAfter).hasValue(3);
+	}
+
+	@Test
+	void runRethrowsWhatIsNotRetryableAtOnceAndStopsAtMaxAttempts() {
+		RetryPolicy quick = RetryPolicy.builder()
+			.initialInterval(Duration.ofMillis(1))
+			.maxInterval(Duration.ofMillis(1))
+			.maxAttempts(3)
+			.build();
+		AtomicInteger calls = new AtomicInteger();
+		RetryPolicy.Listener listener = (failure, attempts, wait) -> {
+		};
+		InfisicalException configuration = new InfisicalException("bad configuration");
+		assertThatExceptionOfType(InfisicalException.class).isThrownBy(() -> quick.run(Clock.systemUTC(), () -> {
+			calls.incrementAndGet();
+			throw configuration;
+		}, listener)).isSameAs(configuration);
+		assertThat(calls).hasValue(1);
+		calls.set(0);
+		assertThat(quick.run(Clock.systemUTC(), () -> {
+			if (calls.incrementAndGet() < 3) {
+				throw new InfisicalConnectionException("down", new IOException());
+			}
+			return "third time lucky";
+		}, listener)).isEqualTo("third time lucky");
+		calls.set(0);
+		assertThatExceptionOfType(InfisicalConnectionException.class)
+			.isThrownBy(() -> quick.run(Clock.systemUTC(), () -> {
+				calls.incrementAndGet();
+				throw new InfisicalConnectionException("down", new IOException());
+			}, listener));
+		assertThat(calls).hasValue(3);
+	}
+
+	@Test
+	void retryAfterIsFoundAmongTheCauses() {
+		InfisicalApiException api = new InfisicalApiException("GET /api/v4/secrets", 429, null, "slow down", null,
+				Duration.ofSeconds(7));
+		assertThat(RetryPolicy.retryAfter(new InfisicalException("wrapped", api))).isEqualTo(Duration.ofSeconds(7));
+		assertThat(RetryPolicy.retryAfter(new InfisicalException("no answer"))).isNull();
 	}
 
 	@Test
