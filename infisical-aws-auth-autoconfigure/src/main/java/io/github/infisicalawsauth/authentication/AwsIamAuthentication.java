@@ -135,12 +135,12 @@ public class AwsIamAuthentication implements InfisicalAuthentication, AutoClosea
 	}
 
 	/**
-	 * Close the AWS SDK default credentials chain if the options created it; a provider
-	 * given by the application is left alone.
+	 * Close the credentials provider if the options created it or were told to close it;
+	 * a provider given by the application is left alone.
 	 */
 	@Override
 	public void close() {
-		if (this.options.isDefaultCredentialsProvider()
+		if (this.options.isCloseCredentialsProvider()
 				&& this.options.getCredentialsProvider() instanceof SdkAutoCloseable closeable) {
 			closeable.close();
 		}

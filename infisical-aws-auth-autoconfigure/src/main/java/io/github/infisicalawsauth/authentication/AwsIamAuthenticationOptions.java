@@ -23,7 +23,7 @@ public final class AwsIamAuthenticationOptions {
 
 	private final AwsCredentialsProvider credentialsProvider;
 
-	private final boolean defaultCredentialsProvider;
+	private final boolean closeCredentialsProvider;
 
 	private final AwsRegionProvider regionProvider;
 
@@ -32,7 +32,7 @@ public final class AwsIamAuthenticationOptions {
 	private AwsIamAuthenticationOptions(Builder builder) {
 		this.identityId = Objects.requireNonNull(builder.identityId, "'identityId' must not be empty");
 		this.organizationSlug = builder.organizationSlug;
-		this.defaultCredentialsProvider = builder.credentialsProvider == null;
+		this.closeCredentialsProvider = builder.credentialsProvider == null || builder.closeCredentialsProvider;
 		this.credentialsProvider = (builder.credentialsProvider != null) ? builder.credentialsProvider
 				: DefaultCredentialsProvider.builder().build();
 		this.regionProvider = (builder.regionProvider != null) ? builder.regionProvider
@@ -72,8 +72,8 @@ public final class AwsIamAuthenticationOptions {
 		return this.credentialsProvider;
 	}
 
-	boolean isDefaultCredentialsProvider() {
-		return this.defaultCredentialsProvider;
+	boolean isCloseCredentialsProvider() {
+		return this.closeCredentialsProvider;
 	}
 
 	/**
@@ -106,6 +106,8 @@ public final class AwsIamAuthenticationOptions {
 		private @Nullable AwsRegionProvider regionProvider;
 
 		private Clock clock = Clock.systemUTC();
+
+		private boolean closeCredentialsProvider;
 
 		private Builder() {
 		}
@@ -144,6 +146,18 @@ public final class AwsIamAuthenticationOptions {
 		public Builder credentialsProvider(AwsCredentialsProvider credentialsProvider) {
 			this.credentialsProvider = Objects.requireNonNull(credentialsProvider,
 					"'credentialsProvider' must not be null");
+			return this;
+		}
+
+		/**
+		 * Set whether closing the {@link AwsIamAuthentication} also closes the
+		 * credentials provider set with {@link #credentialsProvider}, because it was
+		 * created for it. The default chain created when none is set is always closed.
+		 * @param closeCredentialsProvider whether to close the credentials provider
+		 * @return this builder
+		 */
+		public Builder closeCredentialsProvider(boolean closeCredentialsProvider) {
+			this.closeCredentialsProvider = closeCredentialsProvider;
 			return this;
 		}
 

@@ -1,6 +1,8 @@
 package io.github.infisicalawsauth.autoconfigure;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 import io.github.infisicalawsauth.InfisicalTokenProvider;
 import io.github.infisicalawsauth.authentication.AwsIamAuthentication;
@@ -14,6 +16,7 @@ import io.github.infisicalawsauth.token.TokenRefreshPolicy;
 import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
@@ -87,11 +90,17 @@ public final class InfisicalClientFactory {
 	/**
 	 * Build the AWS IAM login options.
 	 * @param credentialsProvider the application's credentials provider, or {@code null}
-	 * for the AWS SDK default chain
+	 * for the one {@code infisical.aws-auth.profile} and {@code role-arn} configure, else
+	 * the AWS SDK default chain
 	 * @return the options
 	 * @throws InvalidConfigurationPropertyValueException if a property is invalid
 	 */
 	public AwsIamAuthenticationOptions authenticationOptions(@Nullable AwsCredentialsProvider credentialsProvider) {
+		return authenticationOptionsBuilder(credentialsProvider).build();
+	}
+
+	private AwsIamAuthenticationOptions.Builder authenticationOptionsBuilder(
+			@Nullable AwsCredentialsProvider credentialsProvider) {
 		InfisicalProperties.AwsAuth awsAuth = this.properties.getAwsAuth();
 		String identityId = awsAuth.getIdentityId();
 		if (identityId == null || identityId.isBlank()) {
@@ -123,7 +132,56 @@ public final class InfisicalClientFactory {
 		if (credentialsProvider != null) {
 			builder.credentialsProvider(credentialsProvider);
 		}
-		return builder.build();
+		else {
+			AwsCredentialsProvider configured = AwsCredentialsFactory.create(awsAuth,
+					(region != null) ? () -> Region.of(region) : new DefaultAwsRegionProviderChain());
+			if (configured != null) {
+				builder.credentialsProvider(configured).closeCredentialsProvider(true);
+			}
+		}
+		return builder;
+	}
+
+	/**
+	 * Describe the AWS credentials that sign the login when the application registers no
+	 * provider of its own: {@code infisical.aws-auth.profile} and
+	 * {@code infisical.aws-auth.role-arn}, else the AWS SDK default chain.
+	 * @return the description, for messages
+	 * @throws InvalidConfigurationPropertyValueException if a property is invalid
+	 */
+	public String describeCredentials() {
+		String configured = AwsCredentialsFactory.describe(this.properties.getAwsAuth());
+		return (configured != null) ? configured : "the AWS SDK default credentials chain";
+	}
+
+	/**
+	 * Return the settings that shape the clients, by property name: two sets of clients
+	 * are interchangeable when these are equal. Holds no secret.
+	 * @return the settings
+	 */
+	public Map<String, @Nullable Object> clientSettings() {
+		InfisicalProperties properties = this.properties;
+		Map<String, @Nullable Object> settings = new LinkedHashMap<>();
+		settings.put("infisical.site-url", properties.getSiteUrl());
+		settings.put("infisical.organization-slug", properties.getOrganizationSlug());
+		settings.put("infisical.allow-insecure-http", properties.isAllowInsecureHttp());
+		settings.put("infisical.connect-timeout", properties.getConnectTimeout());
+		settings.put("infisical.read-timeout", properties.getReadTimeout());
+		settings.put("infisical.max-response-size", properties.getMaxResponseSize());
+		settings.put("infisical.ssl.bundle", properties.getSsl().getBundle());
+		settings.put("infisical.aws-auth.identity-id", properties.getAwsAuth().getIdentityId());
+		settings.put("infisical.aws-auth.region", properties.getAwsAuth().getRegion());
+		settings.put("infisical.aws-auth.profile", properties.getAwsAuth().getProfile());
+		settings.put("infisical.aws-auth.role-arn", properties.getAwsAuth().getRoleArn());
+		settings.put("infisical.aws-auth.role-session-name", properties.getAwsAuth().getRoleSessionName());
+		settings.put("infisical.token.refresh-before-expiry", properties.getToken().getRefreshBeforeExpiry());
+		settings.put("infisical.token.revoke-on-shutdown", properties.getToken().isRevokeOnShutdown());
+		settings.put("infisical.token.fail-fast", properties.getToken().isFailFast());
+		settings.put("infisical.retry.initial-interval", properties.getRetry().getInitialInterval());
+		settings.put("infisical.retry.max-interval", properties.getRetry().getMaxInterval());
+		settings.put("infisical.retry.multiplier", properties.getRetry().getMultiplier());
+		settings.put("infisical.retry.max-elapsed-time", properties.getRetry().getMaxElapsedTime());
+		return settings;
 	}
 
 	/**
@@ -187,12 +245,13 @@ public final class InfisicalClientFactory {
 	 * Build the token provider; it logs in when started.
 	 * @param client the HTTP client
 	 * @param credentialsProvider the application's credentials provider, or {@code null}
+	 * for the one {@code infisical.aws-auth.*} configures, else the AWS SDK default chain
 	 * @return the provider, not yet started
 	 */
 	public LifecycleAwareTokenProvider tokenProvider(InfisicalHttpClient client,
 			@Nullable AwsCredentialsProvider credentialsProvider) {
-		AwsIamAuthentication authentication = new AwsIamAuthentication(authenticationOptions(credentialsProvider),
-				client);
+		AwsIamAuthentication authentication = new AwsIamAuthentication(
+				authenticationOptionsBuilder(credentialsProvider).build(), client);
 		return LifecycleAwareTokenProvider.builder(authentication, client)
 			.policy(refreshPolicy())
 			.revokeOnClose(this.properties.getToken().isRevokeOnShutdown())

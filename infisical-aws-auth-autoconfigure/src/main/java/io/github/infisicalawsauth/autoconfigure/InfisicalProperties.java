@@ -182,6 +182,25 @@ public class InfisicalProperties {
 		 */
 		private @Nullable String region;
 
+		/**
+		 * Name of the AWS profile (shared config and credentials files) whose credentials
+		 * sign the login, instead of the AWS SDK default credentials chain. Applies when
+		 * the application registers no AwsCredentialsProvider of its own.
+		 */
+		private @Nullable String profile;
+
+		/**
+		 * ARN of an IAM role to assume with STS before signing the login, on top of the
+		 * profile or the default credentials chain.
+		 */
+		private @Nullable String roleArn;
+
+		/**
+		 * Session name of the assumed role; it shows in the principal ARN that Infisical
+		 * sees and in CloudTrail.
+		 */
+		private String roleSessionName = "infisical-aws-auth";
+
 		public @Nullable String getIdentityId() {
 			return this.identityId;
 		}
@@ -196,6 +215,30 @@ public class InfisicalProperties {
 
 		public void setRegion(@Nullable String region) {
 			this.region = region;
+		}
+
+		public @Nullable String getProfile() {
+			return this.profile;
+		}
+
+		public void setProfile(@Nullable String profile) {
+			this.profile = profile;
+		}
+
+		public @Nullable String getRoleArn() {
+			return this.roleArn;
+		}
+
+		public void setRoleArn(@Nullable String roleArn) {
+			this.roleArn = roleArn;
+		}
+
+		public String getRoleSessionName() {
+			return this.roleSessionName;
+		}
+
+		public void setRoleSessionName(String roleSessionName) {
+			this.roleSessionName = roleSessionName;
 		}
 
 	}

@@ -8,9 +8,7 @@ import io.github.infisicalawsauth.secrets.InfisicalSecretsClient;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.cloud.endpoint.event.RefreshEvent;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.client.JdkClientHttpRequestFactory;
@@ -34,15 +32,13 @@ class InfisicalSecretsAutoConfigurationTests {
 	@Test
 	void createsTheSecretsClient() {
 		this.runner.run((context) -> assertThat(context).hasSingleBean(InfisicalSecretsClient.class)
-			.hasSingleBean(InfisicalHttpClient.class)
-			.doesNotHaveBean(InfisicalSecretsPoller.class));
+			.hasSingleBean(InfisicalHttpClient.class));
 	}
 
 	@Test
 	void disabledCreatesNothing() {
-		this.runner.withPropertyValues("infisical.enabled=false", "infisical.secrets.refresh-interval=1m")
-			.run((context) -> assertThat(context).doesNotHaveBean(InfisicalSecretsClient.class)
-				.doesNotHaveBean(InfisicalSecretsPoller.class));
+		this.runner.withPropertyValues("infisical.enabled=false")
+			.run((context) -> assertThat(context).doesNotHaveBean(InfisicalSecretsClient.class));
 	}
 
 	@Test
@@ -52,41 +48,6 @@ class InfisicalSecretsAutoConfigurationTests {
 			assertThat(context.getBean(InfisicalSecretsClient.class))
 				.isSameAs(context.getBean(UserSecretsClientConfiguration.class).client);
 		});
-	}
-
-	@Test
-	void pollsWithRefreshEventsWhenRefreshIntervalIsSet() {
-		this.runner.withPropertyValues("infisical.secrets.refresh-interval=30s").run((context) -> {
-			assertThat(context).hasSingleBean(InfisicalSecretsPoller.class)
-				.hasSingleBean(InfisicalSecretsPoller.ChangeHandler.class);
-			assertThat(context.getBean(InfisicalSecretsPoller.ChangeHandler.class))
-				.isNotSameAs(InfisicalSecretsPoller.ChangeHandler.IN_PLACE);
-		});
-	}
-
-	@Test
-	void invalidRefreshIntervalNamesTheProperty() {
-		this.runner.withPropertyValues("infisical.secrets.refresh-interval=0s")
-			.run((context) -> assertThat(context.getStartupFailure()).rootCause()
-				.hasMessageContaining("infisical.secrets.refresh-interval"));
-	}
-
-	@Test
-	void updatesInPlaceWithoutSpringCloudContext() {
-		this.runner.withPropertyValues("infisical.secrets.refresh-interval=30s")
-			.withClassLoader(new FilteredClassLoader(RefreshEvent.class))
-			.run((context) -> {
-				assertThat(context).hasSingleBean(InfisicalSecretsPoller.class);
-				assertThat(context.getBean(InfisicalSecretsPoller.ChangeHandler.class))
-					.isSameAs(InfisicalSecretsPoller.ChangeHandler.IN_PLACE);
-			});
-	}
-
-	@Test
-	void updatesInPlaceWhenRefreshIsDisabled() {
-		this.runner.withPropertyValues("infisical.secrets.refresh-interval=30s", "spring.cloud.refresh.enabled=false")
-			.run((context) -> assertThat(context.getBean(InfisicalSecretsPoller.ChangeHandler.class))
-				.isSameAs(InfisicalSecretsPoller.ChangeHandler.IN_PLACE));
 	}
 
 	@Configuration(proxyBeanMethods = false)

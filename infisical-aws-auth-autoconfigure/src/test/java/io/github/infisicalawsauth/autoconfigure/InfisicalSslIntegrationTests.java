@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 import io.github.infisicalawsauth.InfisicalTestFixtures;
+import io.github.infisicalawsauth.autoconfigure.config.InfisicalConfigDataAutoConfiguration;
 import io.github.infisicalawsauth.InfisicalTokenProvider;
 import io.github.infisicalawsauth.TestCertificates;
 import io.github.infisicalawsauth.test.InfisicalTestServer;
@@ -100,7 +101,8 @@ class InfisicalSslIntegrationTests {
 	}
 
 	@Configuration(proxyBeanMethods = false)
-	@ImportAutoConfiguration({ SslAutoConfiguration.class, InfisicalAutoConfiguration.class })
+	@ImportAutoConfiguration({ SslAutoConfiguration.class, InfisicalConfigDataAutoConfiguration.class,
+			InfisicalAutoConfiguration.class })
 	static class TestApplication {
 
 	}

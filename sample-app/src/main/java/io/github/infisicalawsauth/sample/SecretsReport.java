@@ -47,8 +47,9 @@ class SecretsReport {
 	void ready() {
 		List<String> sources = new ArrayList<>();
 		for (PropertySource<?> source : this.environment.getPropertySources()) {
-			if (source instanceof InfisicalPropertySource infisical) {
-				sources.add(infisical.getName() + " " + new TreeSet<>(infisical.getSnapshot().getSecrets().keySet()));
+			if (source instanceof InfisicalPropertySource infisical && infisical.getSnapshot() != null) {
+				sources.add(infisical.getLocation().describe() + " "
+						+ new TreeSet<>(infisical.getSnapshot().getSecrets().keySet()));
 			}
 		}
 		logger

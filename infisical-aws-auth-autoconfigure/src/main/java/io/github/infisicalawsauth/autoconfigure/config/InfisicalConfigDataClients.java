@@ -1,9 +1,13 @@
 package io.github.infisicalawsauth.autoconfigure.config;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.github.infisicalawsauth.InfisicalException;
+import io.github.infisicalawsauth.InfisicalLoginException;
 import io.github.infisicalawsauth.InfisicalTokenProvider;
 import io.github.infisicalawsauth.autoconfigure.InfisicalClientFactory;
 import io.github.infisicalawsauth.autoconfigure.InfisicalProperties;
@@ -22,7 +26,6 @@ import org.springframework.boot.autoconfigure.ssl.JksSslBundleProperties;
 import org.springframework.boot.autoconfigure.ssl.PemSslBundleProperties;
 import org.springframework.boot.autoconfigure.ssl.PropertiesSslBundle;
 import org.springframework.boot.autoconfigure.ssl.SslProperties;
-import org.springframework.boot.bootstrap.BootstrapContext;
 import org.springframework.boot.bootstrap.BootstrapContextClosedEvent;
 import org.springframework.boot.bootstrap.BootstrapRegistry.InstanceSupplier;
 import org.springframework.boot.bootstrap.ConfigurableBootstrapContext;
@@ -35,99 +38,110 @@ import org.springframework.context.event.ContextClosedEvent;
 
 /**
  * The HTTP client, token provider and secrets client that config data loading builds
- * before any bean exists, registered in the {@link ConfigurableBootstrapContext} and
- * promoted into the application context when the bootstrap context closes, so that the
- * auto-configuration backs off and the application logs in once.
- * <p>
- * Promoted clients are also kept in a JVM-wide table, keyed by site, identity,
- * organization and region, until their context closes: a context refresh that re-runs
- * config data loading with a new bootstrap context reuses the running token provider
- * instead of logging in again.
+ * before any bean exists, with the secrets last read per location. One instance per
+ * bootstrap context: it is registered there, promoted into the application context when
+ * the bootstrap context closes (that context then owns and closes it), and found again
+ * through the bootstrap context that spring-cloud-context keeps for a refresh, so that
+ * the application logs in once. Nothing is shared between two application contexts.
  *
  * @author Infisical AWS Auth contributors
  */
-final class InfisicalConfigDataClients {
+final class InfisicalConfigDataClients implements AutoCloseable {
 
-	static final String HTTP_CLIENT_BEAN = "infisicalHttpClient";
+	static final String BEAN_NAME = "infisicalConfigDataClients";
 
-	static final String TOKEN_PROVIDER_BEAN = "infisicalTokenProvider";
+	private final Map<String, @Nullable Object> settings;
 
-	static final String SECRETS_CLIENT_BEAN = "infisicalSecretsClient";
+	private final InfisicalHttpClient httpClient;
 
-	private static final Map<String, Running> running = new ConcurrentHashMap<>();
+	private final LifecycleAwareTokenProvider tokenProvider;
 
-	private InfisicalConfigDataClients() {
+	private final InfisicalSecretsClient secretsClient;
+
+	private final @Nullable AwsCredentialsProvider registeredCredentials;
+
+	private final String credentialsDescription;
+
+	private final Map<SecretLocation, SecretsSnapshot> lastRead = new ConcurrentHashMap<>();
+
+	private final Map<SecretLocation, SecretsSnapshot> prefetched = new ConcurrentHashMap<>();
+
+	private final List<Map<String, @Nullable Object>> reportedSettings = new ArrayList<>();
+
+	private volatile boolean started;
+
+	private volatile @Nullable InfisicalException passFailure;
+
+	private volatile boolean promoted;
+
+	private volatile boolean closed;
+
+	private InfisicalConfigDataClients(Map<String, @Nullable Object> settings, InfisicalHttpClient httpClient,
+			LifecycleAwareTokenProvider tokenProvider, InfisicalSecretsClient secretsClient,
+			@Nullable AwsCredentialsProvider registeredCredentials, String credentialsDescription) {
+		this.settings = settings;
+		this.httpClient = httpClient;
+		this.tokenProvider = tokenProvider;
+		this.secretsClient = secretsClient;
+		this.registeredCredentials = registeredCredentials;
+		this.credentialsDescription = credentialsDescription;
 	}
 
 	/**
-	 * Register lazily built clients in the bootstrap context, unless already there, and
-	 * the hook that promotes them.
+	 * Return the clients of this bootstrap context, creating them (without logging in) on
+	 * first use.
 	 * @param bootstrap the bootstrap context
-	 * @param properties the bound properties
-	 * @param binder the binder, for SSL bundles
+	 * @param properties the final {@code infisical.*} settings
+	 * @param binder a binder of the final configuration, for SSL bundles
 	 * @param logger where to log
+	 * @return the clients
 	 */
-	static void register(ConfigurableBootstrapContext bootstrap, InfisicalProperties properties, Binder binder,
-			Log logger) {
-		String key = key(properties);
+	static InfisicalConfigDataClients get(ConfigurableBootstrapContext bootstrap, InfisicalProperties properties,
+			Binder binder, Log logger) {
 		InfisicalClientFactory factory = new InfisicalClientFactory(properties);
-		if (!bootstrap.isRegistered(Promotion.class)) {
-			Promotion promotion = new Promotion(key);
-			bootstrap.register(Promotion.class, InstanceSupplier.of(promotion));
-			bootstrap.addCloseListener(promotion::promote);
+		Map<String, @Nullable Object> settings = factory.clientSettings();
+		if (!bootstrap.isRegistered(InfisicalConfigDataClients.class)) {
+			InfisicalConfigDataClients created = create(bootstrap, factory, properties, binder);
+			bootstrap.register(InfisicalConfigDataClients.class, InstanceSupplier.of(created));
+			bootstrap.addCloseListener(created::promote);
 		}
-		Promotion promotion = bootstrap.get(Promotion.class);
-		bootstrap.registerIfAbsent(InfisicalHttpClient.class, (context) -> {
-			Running reused = running.get(key);
-			return (reused != null) ? reused.httpClient : factory.httpClient(sslBundles(properties, binder));
-		});
-		bootstrap.registerIfAbsent(InfisicalTokenProvider.class, (context) -> {
-			Running reused = running.get(key);
-			if (reused != null) {
-				logger.debug("Reusing the running Infisical token provider");
-				return reused.tokenProvider;
-			}
-			LifecycleAwareTokenProvider provider = factory.tokenProvider(context.get(InfisicalHttpClient.class),
-					credentials(context));
-			promotion.created = provider;
-			provider.start();
-			return provider;
-		});
-		bootstrap.registerIfAbsent(InfisicalSecretsClient.class, (context) -> {
-			InfisicalTokenProvider tokenProvider = context.get(InfisicalTokenProvider.class);
-			Running reused = running.get(key);
-			InfisicalSecretsClient client = (reused != null && reused.tokenProvider == tokenProvider)
-					? reused.secretsClient
-					: factory.secretsClient(context.get(InfisicalHttpClient.class), tokenProvider);
-			// only what config data really used is promoted: no login at promotion time
-			promotion.used = true;
-			return client;
-		});
-		bootstrap.registerIfAbsent(SnapshotCache.class, InstanceSupplier.from(SnapshotCache::new));
+		InfisicalConfigDataClients clients = bootstrap.get(InfisicalConfigDataClients.class);
+		clients.checkSettings(settings, logger);
+		return clients;
 	}
 
-	static String key(InfisicalProperties properties) {
-		return properties.getSiteUrl() + "|" + properties.getAwsAuth().getIdentityId() + "|"
-				+ properties.getOrganizationSlug() + "|" + properties.getAwsAuth().getRegion();
-	}
-
-	/**
-	 * Close the token provider this bootstrap context created if it was never promoted:
-	 * startup is failing, and without this its background refresh would outlive it.
-	 * @param bootstrap the bootstrap context
-	 */
-	static void closeUnpromoted(BootstrapContext bootstrap) {
-		if (bootstrap.isRegistered(Promotion.class)) {
-			Promotion promotion = bootstrap.get(Promotion.class);
-			LifecycleAwareTokenProvider created = promotion.created;
-			if (created != null && !promotion.promoted) {
-				created.close();
-			}
+	private static InfisicalConfigDataClients create(ConfigurableBootstrapContext bootstrap,
+			InfisicalClientFactory factory, InfisicalProperties properties, Binder binder) {
+		InfisicalHttpClient httpClient = factory.httpClient(sslBundles(properties, binder));
+		try {
+			AwsCredentialsProvider registered = bootstrap.isRegistered(AwsCredentialsProvider.class)
+					? bootstrap.get(AwsCredentialsProvider.class) : null;
+			LifecycleAwareTokenProvider tokenProvider = factory.tokenProvider(httpClient, registered);
+			String description = (registered != null) ? "the AwsCredentialsProvider registered in the BootstrapRegistry"
+					: factory.describeCredentials();
+			return new InfisicalConfigDataClients(factory.clientSettings(), httpClient, tokenProvider,
+					factory.secretsClient(httpClient, tokenProvider), registered, description);
+		}
+		catch (RuntimeException ex) {
+			httpClient.close();
+			throw ex;
 		}
 	}
 
-	private static @Nullable AwsCredentialsProvider credentials(BootstrapContext context) {
-		return context.isRegistered(AwsCredentialsProvider.class) ? context.get(AwsCredentialsProvider.class) : null;
+	// a refresh cannot swap the clients that the application's beans already use
+	private synchronized void checkSettings(Map<String, @Nullable Object> current, Log logger) {
+		if (this.settings.equals(current) || this.reportedSettings.contains(current)) {
+			return;
+		}
+		this.reportedSettings.add(current);
+		List<String> changed = new ArrayList<>();
+		current.forEach((name, value) -> {
+			if (!Objects.equals(this.settings.get(name), value)) {
+				changed.add(name);
+			}
+		});
+		logger.warn("Infisical settings " + changed + " changed since the application started; secrets are still "
+				+ "read with the settings of the start, the new ones take effect after a restart");
 	}
 
 	static @Nullable SslBundles sslBundles(InfisicalProperties properties, Binder binder) {
@@ -151,135 +165,157 @@ final class InfisicalConfigDataClients {
 	}
 
 	/**
-	 * Promotes the clients into the application context once, and releases them when that
-	 * context closes.
+	 * Start a pass over the imports (at startup, or for a refresh): forget a failure of
+	 * the last pass, so that Infisical is tried again.
 	 */
-	private static final class Promotion {
-
-		private final String key;
-
-		volatile boolean used;
-
-		volatile boolean promoted;
-
-		volatile @Nullable LifecycleAwareTokenProvider created;
-
-		Promotion(String key) {
-			this.key = key;
-		}
-
-		void promote(BootstrapContextClosedEvent event) {
-			BootstrapContext bootstrap = event.getBootstrapContext();
-			if (bootstrap.isRegistered(SnapshotCache.class)) {
-				// a refresh reuses this bootstrap context: let it try Infisical again
-				bootstrap.get(SnapshotCache.class).setUnreachable(null);
-			}
-			ConfigurableApplicationContext context = event.getApplicationContext();
-			ConfigurableListableBeanFactory beanFactory = context.getBeanFactory();
-			if (!this.used || beanFactory.containsSingleton(TOKEN_PROVIDER_BEAN)) {
-				return;
-			}
-			InfisicalTokenProvider tokenProvider = bootstrap.get(InfisicalTokenProvider.class);
-			InfisicalHttpClient httpClient = bootstrap.get(InfisicalHttpClient.class);
-			InfisicalSecretsClient secretsClient = bootstrap.get(InfisicalSecretsClient.class);
-			this.promoted = true;
-			beanFactory.registerSingleton(HTTP_CLIENT_BEAN, httpClient);
-			beanFactory.registerSingleton(TOKEN_PROVIDER_BEAN, tokenProvider);
-			beanFactory.registerSingleton(SECRETS_CLIENT_BEAN, secretsClient);
-			Running entry = running.compute(this.key, (key, existing) -> {
-				Running result = (existing != null && existing.tokenProvider == tokenProvider) ? existing
-						: new Running(httpClient, tokenProvider, secretsClient);
-				result.users++;
-				return result;
-			});
-			Runnable release = () -> release(this.key, entry);
-			if (beanFactory instanceof DefaultSingletonBeanRegistry registry) {
-				registry.registerDisposableBean(TOKEN_PROVIDER_BEAN, release::run);
-			}
-			else {
-				context.addApplicationListener((ContextClosedEvent closed) -> {
-					if (closed.getApplicationContext() == context) {
-						release.run();
-					}
-				});
-			}
-		}
-
-		private static void release(String key, Running entry) {
-			boolean[] last = new boolean[1];
-			running.computeIfPresent(key, (name, existing) -> {
-				if (existing != entry) {
-					return existing;
-				}
-				existing.users--;
-				last[0] = existing.users <= 0;
-				return last[0] ? null : existing;
-			});
-			if (last[0]) {
-				if (entry.tokenProvider instanceof AutoCloseable closeable) {
-					try {
-						closeable.close();
-					}
-					catch (Exception ex) {
-						// closing only cancels the refresh and maybe revokes; nothing to
-						// do
-					}
-				}
-				entry.httpClient.close();
-			}
-		}
-
+	void beginPass() {
+		this.passFailure = null;
 	}
 
 	/**
-	 * Clients in use by running application contexts.
+	 * End a pass over the imports: drop what a poll fetched for it and it did not use.
 	 */
-	private static final class Running {
-
-		final InfisicalHttpClient httpClient;
-
-		final InfisicalTokenProvider tokenProvider;
-
-		final InfisicalSecretsClient secretsClient;
-
-		int users;
-
-		Running(InfisicalHttpClient httpClient, InfisicalTokenProvider tokenProvider,
-				InfisicalSecretsClient secretsClient) {
-			this.httpClient = httpClient;
-			this.tokenProvider = tokenProvider;
-			this.secretsClient = secretsClient;
-		}
-
+	void endPass() {
+		this.prefetched.clear();
 	}
 
 	/**
-	 * The last secrets read per location in one bootstrap context: lets a reload send
-	 * {@code If-None-Match}, and keeps the last good values when a reload fails.
+	 * Read the secrets of a location: what a poll fetched for this pass, else a
+	 * conditional read after the last one. Logs in on first use. Once Infisical failed
+	 * transiently in a pass, the other imports of the pass fail the same way at once
+	 * instead of each spending the retry budget again.
+	 * @param location the location
+	 * @return the secrets
+	 * @throws InfisicalException if they cannot be read
 	 */
-	static final class SnapshotCache {
-
-		private final Map<SecretLocation, SecretsSnapshot> snapshots = new ConcurrentHashMap<>();
-
-		@Nullable SecretsSnapshot get(SecretLocation location) {
-			return this.snapshots.get(location);
+	SecretsSnapshot read(SecretLocation location) {
+		SecretsSnapshot fetched = this.prefetched.remove(location);
+		if (fetched != null) {
+			this.lastRead.put(location, fetched);
+			return fetched;
 		}
-
-		void put(SecretsSnapshot snapshot) {
-			this.snapshots.put(snapshot.getLocation(), snapshot);
-			this.unreachable = null;
+		InfisicalException failure = this.passFailure;
+		if (failure != null) {
+			throw failure;
 		}
-
-		private volatile @Nullable InfisicalException unreachable;
-
-		@Nullable InfisicalException getUnreachable() {
-			return this.unreachable;
+		try {
+			start();
+			return poll(location, this.lastRead.get(location));
 		}
-
-		void setUnreachable(@Nullable InfisicalException unreachable) {
-			this.unreachable = unreachable;
+		catch (InfisicalException ex) {
+			if (ex.isTransient() || ex instanceof InfisicalLoginException) {
+				this.passFailure = ex;
+			}
+			throw ex;
 		}
+	}
 
+	private void start() {
+		if (!this.started) {
+			synchronized (this) {
+				if (!this.started) {
+					this.tokenProvider.start();
+					this.started = true;
+				}
+			}
+		}
+	}
+
+	/**
+	 * Read a location again unless unchanged since the given secrets.
+	 * @param location the location
+	 * @param previous the secrets last read, or {@code null}
+	 * @return the new secrets, or {@code previous} itself if unchanged
+	 */
+	SecretsSnapshot poll(SecretLocation location, @Nullable SecretsSnapshot previous) {
+		SecretsSnapshot snapshot = this.secretsClient.getSecrets(location, previous);
+		this.lastRead.put(location, snapshot);
+		return snapshot;
+	}
+
+	/**
+	 * Return the secrets last read from a location, to keep serving when a reload fails.
+	 * @param location the location
+	 * @return the secrets, or {@code null} if it was never read
+	 */
+	@Nullable SecretsSnapshot lastRead(SecretLocation location) {
+		return this.lastRead.get(location);
+	}
+
+	/**
+	 * Hand what a poll fetched to the reload it triggers, so that a change costs one
+	 * read.
+	 * @param snapshots the secrets by location
+	 */
+	void prefetched(Map<SecretLocation, SecretsSnapshot> snapshots) {
+		this.prefetched.putAll(snapshots);
+	}
+
+	InfisicalHttpClient getHttpClient() {
+		return this.httpClient;
+	}
+
+	InfisicalTokenProvider getTokenProvider() {
+		return this.tokenProvider;
+	}
+
+	@Nullable AwsCredentialsProvider getRegisteredCredentials() {
+		return this.registeredCredentials;
+	}
+
+	String getCredentialsDescription() {
+		return this.credentialsDescription;
+	}
+
+	/**
+	 * Close the clients unless an application context owns them: startup is failing, and
+	 * without this the background refresh would outlive it.
+	 */
+	void closeIfUnpromoted() {
+		if (!this.promoted) {
+			close();
+		}
+	}
+
+	private void promote(BootstrapContextClosedEvent event) {
+		ConfigurableApplicationContext context = event.getApplicationContext();
+		ConfigurableListableBeanFactory beanFactory = context.getBeanFactory();
+		if (this.promoted || beanFactory.containsSingleton(BEAN_NAME)) {
+			// the hook can fire twice
+			return;
+		}
+		if (!this.started || this.closed) {
+			// nothing logged in: the auto-configuration builds the beans the usual way
+			close();
+			return;
+		}
+		this.promoted = true;
+		beanFactory.registerSingleton(BEAN_NAME, this);
+		if (beanFactory instanceof DefaultSingletonBeanRegistry registry) {
+			registry.registerDisposableBean(BEAN_NAME, this::close);
+		}
+		else {
+			context.addApplicationListener((ContextClosedEvent closed) -> {
+				if (closed.getApplicationContext() == context) {
+					close();
+				}
+			});
+		}
+	}
+
+	@Override
+	public void close() {
+		if (!this.closed) {
+			this.closed = true;
+			this.tokenProvider.close();
+			this.httpClient.close();
+		}
+	}
+
+	@Override
+	public String toString() {
+		return "InfisicalConfigDataClients[" + this.httpClient.getSiteUrl() + ", credentials from "
+				+ this.credentialsDescription + "]";
 	}
 
 }

@@ -1,9 +1,12 @@
 package io.github.infisicalawsauth.autoconfigure.config;
 
 import java.util.AbstractMap;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -12,41 +15,54 @@ import io.github.infisicalawsauth.secrets.SecretLocation;
 import io.github.infisicalawsauth.secrets.SecretsSnapshot;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.core.env.AbstractPropertyResolver;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
 
 /**
- * The secrets of one Infisical location as Spring properties, named by their keys as they
- * are ({@code DB_PASSWORD}), optionally prefixed. It is a
+ * The secrets of one {@code infisical:} import as Spring properties, named by their keys
+ * as they are ({@code DB_PASSWORD}), optionally prefixed. It is a
  * {@link SystemEnvironmentPropertySource} so that {@code ${db.password}} and
  * {@code @ConfigurationProperties("db")} find {@code DB_PASSWORD} the way they find an
- * environment variable. The values can be replaced in place when a poll finds changes.
+ * environment variable.
+ * <p>
+ * Secret values are data, not configuration: a {@code ${...}} inside a value is escaped
+ * so that Spring's placeholder resolution hands it over verbatim, through
+ * {@code Environment.getProperty}, {@code @Value}, {@code @ConfigurationProperties} and
+ * other properties that refer to the secret. Keys that would set
+ * {@code spring.profiles.*} or {@code spring.config.*} are left out: secrets are loaded
+ * after profiles and imports are settled and must not look as if they changed them.
+ * <p>
+ * The source is added empty while Spring Boot processes config data and filled once the
+ * configuration is complete; polling may later replace its values in place.
  *
  * @author Infisical AWS Auth contributors
  * @since 0.1.0
  */
 public class InfisicalPropertySource extends SystemEnvironmentPropertySource {
 
+	private static final @Nullable Character ESCAPE = escapeCharacter();
+
 	private final InfisicalConfigDataResource resource;
 
 	private final SwappableMap values;
 
-	private volatile SecretsSnapshot snapshot;
+	private volatile State state = State.PENDING;
+
+	private volatile @Nullable SecretsSnapshot snapshot;
 
 	/**
-	 * Create a property source.
-	 * @param resource the import the secrets come from
-	 * @param snapshot the secrets
+	 * Create an empty property source for an import, to be filled when the configuration
+	 * is complete.
+	 * @param resource the import
 	 */
-	public InfisicalPropertySource(InfisicalConfigDataResource resource, SecretsSnapshot snapshot) {
-		this(resource, snapshot, new SwappableMap(toProperties(resource.getPrefix(), snapshot)));
+	public InfisicalPropertySource(InfisicalConfigDataResource resource) {
+		this(resource, new SwappableMap());
 	}
 
-	private InfisicalPropertySource(InfisicalConfigDataResource resource, SecretsSnapshot snapshot,
-			SwappableMap values) {
+	private InfisicalPropertySource(InfisicalConfigDataResource resource, SwappableMap values) {
 		super(resource.getPropertySourceName(), values);
 		this.resource = resource;
 		this.values = values;
-		this.snapshot = snapshot;
 	}
 
 	/**
@@ -58,19 +74,53 @@ public class InfisicalPropertySource extends SystemEnvironmentPropertySource {
 	}
 
 	/**
-	 * Return the location the secrets come from.
-	 * @return the location
+	 * Return the location the secrets were read from.
+	 * @return the location, or {@code null} if nothing was read (yet)
 	 */
-	public SecretLocation getLocation() {
-		return this.resource.getLocation();
+	public @Nullable SecretLocation getLocation() {
+		SecretsSnapshot snapshot = this.snapshot;
+		return (snapshot != null) ? snapshot.getLocation() : null;
 	}
 
 	/**
 	 * Return the secrets currently served.
-	 * @return the snapshot
+	 * @return the snapshot, or {@code null} if nothing was read (yet)
 	 */
-	public SecretsSnapshot getSnapshot() {
+	public @Nullable SecretsSnapshot getSnapshot() {
 		return this.snapshot;
+	}
+
+	/**
+	 * Whether secrets were read into this source.
+	 * @return {@code true} once loaded
+	 */
+	public boolean isLoaded() {
+		return this.state == State.LOADED;
+	}
+
+	boolean isPending() {
+		return this.state == State.PENDING;
+	}
+
+	/**
+	 * Serve the given secrets.
+	 * @param next the secrets
+	 * @return the keys left out because they would set {@code spring.profiles.*} or
+	 * {@code spring.config.*}
+	 */
+	List<String> load(SecretsSnapshot next) {
+		Properties properties = Properties.of(this.resource.getPrefix(), next);
+		this.values.current = properties.values();
+		this.snapshot = next;
+		this.state = State.LOADED;
+		return properties.ignored();
+	}
+
+	/**
+	 * Stay empty: the import was optional and its location is missing or unreachable.
+	 */
+	void skip() {
+		this.state = State.SKIPPED;
 	}
 
 	/**
@@ -79,9 +129,9 @@ public class InfisicalPropertySource extends SystemEnvironmentPropertySource {
 	 * @param next the new secrets
 	 * @return the property names, never values
 	 */
-	public Set<String> changedPropertyNames(SecretsSnapshot next) {
+	Set<String> changedPropertyNames(SecretsSnapshot next) {
 		Map<String, Object> current = this.values.current;
-		Map<String, Object> proposed = toProperties(this.resource.getPrefix(), next);
+		Map<String, Object> proposed = Properties.of(this.resource.getPrefix(), next).values();
 		Set<String> changed = new LinkedHashSet<>();
 		for (Map.Entry<String, Object> entry : proposed.entrySet()) {
 			if (!Objects.equals(current.get(entry.getKey()), entry.getValue())) {
@@ -101,17 +151,10 @@ public class InfisicalPropertySource extends SystemEnvironmentPropertySource {
 	 * @param next the new secrets
 	 * @return the names of the properties that changed
 	 */
-	public Set<String> update(SecretsSnapshot next) {
+	Set<String> update(SecretsSnapshot next) {
 		Set<String> changed = changedPropertyNames(next);
-		this.values.current = toProperties(this.resource.getPrefix(), next);
-		this.snapshot = next;
+		load(next);
 		return changed;
-	}
-
-	private static Map<String, Object> toProperties(String prefix, SecretsSnapshot snapshot) {
-		Map<String, Object> properties = new LinkedHashMap<>();
-		snapshot.getSecrets().forEach((key, value) -> properties.put(prefix + key, value));
-		return Collections.unmodifiableMap(properties);
 	}
 
 	@Override
@@ -120,15 +163,95 @@ public class InfisicalPropertySource extends SystemEnvironmentPropertySource {
 	}
 
 	/**
+	 * Escape every {@code ${...}} that Spring's placeholder parser would resolve, so that
+	 * it reads the value back as it is. A {@code ${} without its closing brace is left
+	 * alone: the parser leaves it alone too.
+	 */
+	static String escapePlaceholders(String value) {
+		if (ESCAPE == null || !value.contains("${")) {
+			return value;
+		}
+		StringBuilder escaped = new StringBuilder(value.length() + 8);
+		int position = 0;
+		for (int start = value.indexOf("${"); start >= 0; start = value.indexOf("${", start + 2)) {
+			if (hasClosingBrace(value, start)) {
+				escaped.append(value, position, start).append(ESCAPE.charValue());
+				position = start;
+			}
+		}
+		return escaped.append(value, position, value.length()).toString();
+	}
+
+	private static @Nullable Character escapeCharacter() {
+		try {
+			return AbstractPropertyResolver.getDefaultEscapeCharacter();
+		}
+		catch (IllegalArgumentException ex) {
+			// an invalid spring.placeholder.escapeCharacter.default: Spring falls back
+			// too
+			return '\\';
+		}
+	}
+
+	// the same matching of nested braces as Spring's PlaceholderParser
+	private static boolean hasClosingBrace(String value, int start) {
+		int nested = 0;
+		for (int index = start + 2; index < value.length(); index++) {
+			char c = value.charAt(index);
+			if (c == '}') {
+				if (nested == 0) {
+					return true;
+				}
+				nested--;
+			}
+			else if (c == '{') {
+				nested++;
+			}
+		}
+		return false;
+	}
+
+	private enum State {
+
+		PENDING, LOADED, SKIPPED
+
+	}
+
+	/**
+	 * Property names and values of a snapshot, and the keys left out.
+	 */
+	private record Properties(Map<String, Object> values, List<String> ignored) {
+
+		static Properties of(String prefix, SecretsSnapshot snapshot) {
+			Map<String, Object> values = new LinkedHashMap<>();
+			List<String> ignored = new ArrayList<>();
+			snapshot.getSecrets().forEach((key, value) -> {
+				String name = prefix + key;
+				if (isReserved(name)) {
+					ignored.add(key);
+				}
+				else {
+					values.put(name, escapePlaceholders(value));
+				}
+			});
+			return new Properties(Collections.unmodifiableMap(values), List.copyOf(ignored));
+		}
+
+		// SPRING_PROFILES_ACTIVE, spring.config.import and their relaxed forms
+		private static boolean isReserved(String name) {
+			String relaxed = name.toLowerCase(Locale.ROOT).replace('_', '.').replace("-", "");
+			return relaxed.equals("spring.profiles") || relaxed.startsWith("spring.profiles.")
+					|| relaxed.equals("spring.config") || relaxed.startsWith("spring.config.");
+		}
+
+	}
+
+	/**
 	 * A read-only map view whose content is swapped whole.
 	 */
 	private static final class SwappableMap extends AbstractMap<String, Object> {
 
-		volatile Map<String, Object> current;
-
-		SwappableMap(Map<String, Object> current) {
-			this.current = current;
-		}
+		volatile Map<String, Object> current = Map.of();
 
 		@Override
 		public Set<Entry<String, Object>> entrySet() {

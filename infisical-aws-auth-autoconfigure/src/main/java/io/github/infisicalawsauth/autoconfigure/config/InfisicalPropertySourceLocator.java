@@ -1,5 +1,7 @@
 package io.github.infisicalawsauth.autoconfigure.config;
 
+import java.util.List;
+
 import io.github.infisicalawsauth.autoconfigure.InfisicalProperties;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -11,7 +13,6 @@ import org.springframework.boot.bootstrap.DefaultBootstrapContext;
 import org.springframework.boot.context.config.ConfigDataLocation;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
-import org.springframework.boot.logging.DeferredLogFactory;
 import org.springframework.cloud.bootstrap.config.PropertySourceLocator;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.ApplicationContextAware;
@@ -54,26 +55,23 @@ class InfisicalPropertySourceLocator implements PropertySourceLocator, Applicati
 		if (!properties.isEnabled()) {
 			return null;
 		}
-		DeferredLogFactory logFactory = (destination) -> destination.get();
 		DefaultBootstrapContext bootstrap = new DefaultBootstrapContext();
 		AwsCredentialsProvider credentials = (this.context != null)
 				? this.context.getBeanProvider(AwsCredentialsProvider.class).getIfUnique() : null;
 		if (credentials != null) {
 			bootstrap.register(AwsCredentialsProvider.class, InstanceSupplier.of(credentials));
 		}
-		InfisicalConfigDataResource resource = InfisicalConfigDataLocationResolver
-			.resource(ConfigDataLocation.of(InfisicalConfigDataLocationResolver.PREFIX), properties.getSecrets());
-		InfisicalConfigDataClients.register(bootstrap, properties, binder, logger);
+		InfisicalPropertySource source = new InfisicalPropertySource(
+				new InfisicalConfigDataResource(ConfigDataLocation.of(InfisicalConfigDataResource.PREFIX)));
 		try {
-			return new InfisicalConfigDataLoader(logFactory).load(() -> bootstrap, resource)
-				.getPropertySources()
-				.get(0);
+			new InfisicalSecretsImporter(logger).importSecrets(List.of(source), properties, binder, bootstrap);
 		}
 		finally {
 			if (this.context != null) {
 				bootstrap.close(this.context);
 			}
 		}
+		return source;
 	}
 
 }

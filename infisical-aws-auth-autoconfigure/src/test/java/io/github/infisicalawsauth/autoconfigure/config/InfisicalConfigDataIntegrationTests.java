@@ -26,8 +26,6 @@ import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.bootstrap.BootstrapRegistry.InstanceSupplier;
-import org.springframework.boot.bootstrap.DefaultBootstrapContext;
-import org.springframework.boot.context.config.ConfigDataEnvironmentPostProcessor;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -39,8 +37,6 @@ import org.springframework.context.ApplicationListener;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.ConfigurableEnvironment;
-import org.springframework.core.env.StandardEnvironment;
-import org.springframework.core.io.DefaultResourceLoader;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatException;
@@ -192,18 +188,17 @@ class InfisicalConfigDataIntegrationTests {
 		server.project(PROJECT).environment("dev").secret("DB_PASSWORD", DB_PASSWORD);
 		ConfigurableApplicationContext context = run(server, "--spring.config.import=infisical:");
 		assertThat(server.loginCount()).isOne();
+		InfisicalTokenProvider tokenProvider = context.getBean(InfisicalTokenProvider.class);
 		server.project(PROJECT).environment("dev").secret("DB_PASSWORD", NEW_DB_PASSWORD);
 		Set<String> changed = context.getBean(ContextRefresher.class).refresh();
 		assertThat(changed).contains("DB_PASSWORD");
 		assertThat(context.getEnvironment().getProperty("DB_PASSWORD")).isEqualTo(NEW_DB_PASSWORD);
-		// config data loading with a new bootstrap context, as a refresh without the
-		// original one does
-		StandardEnvironment copy = new StandardEnvironment();
-		copy.getPropertySources().addFirst(context.getEnvironment().getPropertySources().get("commandLineArgs"));
-		ConfigDataEnvironmentPostProcessor.applyTo(copy, new DefaultResourceLoader(), new DefaultBootstrapContext(),
-				List.of());
-		assertThat(copy.getProperty("DB_PASSWORD")).isEqualTo(NEW_DB_PASSWORD);
+		context.getBean(ContextRefresher.class).refresh();
+		// the refresh found the clients through the bootstrap context
+		// spring-cloud-context
+		// keeps
 		assertThat(server.loginCount()).isOne();
+		assertThat(context.getBean(InfisicalTokenProvider.class)).isSameAs(tokenProvider);
 	}
 
 	@Test
@@ -258,8 +253,9 @@ class InfisicalConfigDataIntegrationTests {
 			ConfigurableApplicationContext context = run(server, "--spring.cloud.bootstrap.enabled=true");
 			assertThat(context.getEnvironment().getProperty("DB_PASSWORD")).isEqualTo(DB_PASSWORD);
 			assertThat(context.getBean(DbProperties.class).getPassword()).isEqualTo(DB_PASSWORD);
-			assertThat(context.getBeansOfType(InfisicalTokenProvider.class)).isEmpty();
-			assertThat(context.getBeanProvider(InfisicalTokenProvider.class).getIfUnique()).isNotNull();
+			// the clients live in the bootstrap context, the parent
+			assertThat(context.getParent().getBeansOfType(InfisicalConfigDataClients.class)).hasSize(1);
+			assertThat(context.getBeansOfType(InfisicalTokenProvider.class)).hasSize(1);
 			assertThat(server.loginCount()).isOne();
 		}
 		finally {

@@ -1,11 +1,15 @@
 package io.github.infisicalawsauth.autoconfigure.config;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 import io.github.infisicalawsauth.secrets.SecretLocation;
 import io.github.infisicalawsauth.secrets.SecretsSnapshot;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
+import org.springframework.boot.context.config.ConfigDataLocation;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.core.env.StandardEnvironment;
 
@@ -40,6 +44,54 @@ class InfisicalPropertySourceTests {
 		assertThat(Binder.get(environment).bind("app.password", String.class).get()).isEqualTo("pw");
 	}
 
+	@ParameterizedTest
+	@ValueSource(strings = { "abc${NOT_A_PLACEHOLDER}def", "${user.home}", "$1", "\\", "$", "a\\${b}", "${", "}${",
+			"${a${b}}", "${unclosed", "\\${unclosed", "$${x}", "${a}:${b:c}", "#{1+1}" })
+	void valuesReachTheEnvironmentVerbatim(String value) {
+		StandardEnvironment environment = new StandardEnvironment();
+		environment.getPropertySources().addFirst(source("", Map.of("SECRET", value)));
+		Map<String, Object> reference = new LinkedHashMap<>();
+		reference.put("db.password", "${SECRET}");
+		reference.put("db.wrapped", "[${SECRET}]");
+		environment.getPropertySources().addLast(new org.springframework.core.env.MapPropertySource("app", reference));
+		assertThat(environment.getProperty("SECRET")).isEqualTo(value);
+		assertThat(environment.getProperty("secret")).isEqualTo(value);
+		assertThat(environment.resolvePlaceholders("${SECRET}")).isEqualTo(value);
+		assertThat(environment.resolveRequiredPlaceholders("${SECRET}")).isEqualTo(value);
+		assertThat(environment.getProperty("db.password")).isEqualTo(value);
+		assertThat(environment.getProperty("db.wrapped")).isEqualTo("[" + value + "]");
+		assertThat(Binder.get(environment).bind("secret", String.class).get()).isEqualTo(value);
+		assertThat(Binder.get(environment).bind("db.password", String.class).get()).isEqualTo(value);
+	}
+
+	@Test
+	void keysThatWouldSetProfilesOrImportsAreLeftOut() {
+		InfisicalPropertySource source = new InfisicalPropertySource(resource(""));
+		assertThat(source.load(snapshot(Map.of("SPRING_PROFILES_INCLUDE", "evil", "spring.profiles.active", "evil",
+				"SPRING_CONFIG_IMPORT", "file:/etc/x", "SPRING_PROFILES", "x", "SPRING_APPLICATION_NAME", "app"))))
+			.containsExactlyInAnyOrder("SPRING_PROFILES_INCLUDE", "spring.profiles.active", "SPRING_CONFIG_IMPORT",
+					"SPRING_PROFILES");
+		StandardEnvironment environment = new StandardEnvironment();
+		environment.getPropertySources().addFirst(source);
+		assertThat(environment.getProperty("spring.profiles.include")).isNull();
+		assertThat(environment.getProperty("spring.profiles.active")).isNull();
+		assertThat(environment.getProperty("spring.config.import")).isNull();
+		assertThat(environment.getProperty("spring.application.name")).isEqualTo("app");
+	}
+
+	@Test
+	void isEmptyUntilLoaded() {
+		InfisicalPropertySource source = new InfisicalPropertySource(resource(""));
+		assertThat(source.isPending()).isTrue();
+		assertThat(source.isLoaded()).isFalse();
+		assertThat(source.getPropertyNames()).isEmpty();
+		assertThat(source.getSnapshot()).isNull();
+		assertThat(source.getLocation()).isNull();
+		source.skip();
+		assertThat(source.isPending()).isFalse();
+		assertThat(source.isLoaded()).isFalse();
+	}
+
 	@Test
 	void updateSwapsValuesAndNamesChangedKeysOnly() {
 		InfisicalPropertySource source = source("", Map.of("A", "1", "B", "2", "C", "3"));
@@ -49,11 +101,19 @@ class InfisicalPropertySourceTests {
 		assertThat(source.getProperty("C")).isNull();
 		assertThat(source.getPropertyNames()).containsExactlyInAnyOrder("A", "B", "D");
 		assertThat(source.getSnapshot()).isSameAs(next);
+		assertThat(source.getLocation()).isEqualTo(LOCATION);
 		assertThat(source.toString()).doesNotContain("changed");
 	}
 
 	private static InfisicalPropertySource source(String prefix, Map<String, String> secrets) {
-		return new InfisicalPropertySource(new InfisicalConfigDataResource(LOCATION, prefix, false), snapshot(secrets));
+		InfisicalPropertySource source = new InfisicalPropertySource(resource(prefix));
+		source.load(snapshot(secrets));
+		return source;
+	}
+
+	private static InfisicalConfigDataResource resource(String prefix) {
+		return new InfisicalConfigDataResource(
+				ConfigDataLocation.of("infisical:/" + (prefix.isEmpty() ? "" : "?prefix=" + prefix)));
 	}
 
 	private static SecretsSnapshot snapshot(Map<String, String> secrets) {

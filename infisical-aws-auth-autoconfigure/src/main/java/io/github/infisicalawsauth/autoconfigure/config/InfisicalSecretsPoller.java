@@ -1,9 +1,12 @@
-package io.github.infisicalawsauth.autoconfigure;
+package io.github.infisicalawsauth.autoconfigure.config;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -12,8 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 import io.github.infisicalawsauth.InfisicalException;
-import io.github.infisicalawsauth.autoconfigure.config.InfisicalPropertySource;
-import io.github.infisicalawsauth.secrets.InfisicalSecretsClient;
+import io.github.infisicalawsauth.secrets.SecretLocation;
 import io.github.infisicalawsauth.secrets.SecretsSnapshot;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -44,7 +46,7 @@ class InfisicalSecretsPoller implements ApplicationListener<ApplicationReadyEven
 
 	private final ConfigurableEnvironment environment;
 
-	private final InfisicalSecretsClient client;
+	private final InfisicalConfigDataClients clients;
 
 	private final Duration interval;
 
@@ -54,13 +56,13 @@ class InfisicalSecretsPoller implements ApplicationListener<ApplicationReadyEven
 
 	private volatile boolean started;
 
-	InfisicalSecretsPoller(ConfigurableEnvironment environment, InfisicalSecretsClient client, Duration interval,
+	InfisicalSecretsPoller(ConfigurableEnvironment environment, InfisicalConfigDataClients clients, Duration interval,
 			ChangeHandler changeHandler) {
 		if (interval.isZero() || interval.isNegative()) {
 			throw new IllegalArgumentException("'interval' must be positive");
 		}
 		this.environment = environment;
-		this.client = client;
+		this.clients = clients;
 		this.interval = interval;
 		this.changeHandler = changeHandler;
 		this.scheduler = Executors.newSingleThreadScheduledExecutor((runnable) -> {
@@ -111,18 +113,21 @@ class InfisicalSecretsPoller implements ApplicationListener<ApplicationReadyEven
 	 */
 	Set<String> poll() {
 		List<Change> changes = new ArrayList<>();
+		Map<SecretLocation, SecretsSnapshot> polled = new LinkedHashMap<>();
 		for (PropertySource<?> candidate : this.environment.getPropertySources()) {
-			if (unwrap(candidate) instanceof InfisicalPropertySource infisical) {
-				SecretsSnapshot current = infisical.getSnapshot();
+			if (unwrap(candidate) instanceof InfisicalPropertySource infisical && infisical.isLoaded()) {
+				SecretsSnapshot current = Objects.requireNonNull(infisical.getSnapshot());
+				SecretLocation location = current.getLocation();
 				SecretsSnapshot next;
 				try {
-					next = this.client.getSecrets(infisical.getLocation(), current);
+					next = this.clients.poll(location, current);
 				}
 				catch (InfisicalException ex) {
-					logger.warn("Cannot check the Infisical secrets of " + infisical.getLocation().describe()
+					logger.warn("Cannot check the Infisical secrets of " + location.describe()
 							+ " for changes; keeping the current values: " + ex.getMessage());
 					continue;
 				}
+				polled.put(location, next);
 				if (next != current) {
 					Set<String> names = infisical.changedPropertyNames(next);
 					if (!names.isEmpty()) {
@@ -135,7 +140,14 @@ class InfisicalSecretsPoller implements ApplicationListener<ApplicationReadyEven
 		changes.forEach((change) -> names.addAll(change.names()));
 		if (!changes.isEmpty()) {
 			logger.info("Infisical secrets changed: " + names);
-			this.changeHandler.accept(changes);
+			// the reload that a refresh runs uses what was just read: one read per change
+			this.clients.prefetched(polled);
+			try {
+				this.changeHandler.accept(changes);
+			}
+			finally {
+				this.clients.endPass();
+			}
 		}
 		return names;
 	}
