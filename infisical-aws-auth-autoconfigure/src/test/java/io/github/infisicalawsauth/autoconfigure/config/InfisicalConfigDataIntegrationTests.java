@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.github.infisicalawsauth.InfisicalTestFixtures;
 import io.github.infisicalawsauth.InfisicalTokenProvider;
@@ -33,6 +34,7 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.cloud.context.config.annotation.RefreshScope;
 import org.springframework.cloud.context.environment.EnvironmentChangeEvent;
 import org.springframework.cloud.context.refresh.ContextRefresher;
+import org.springframework.cloud.endpoint.event.RefreshEvent;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
@@ -210,8 +212,11 @@ class InfisicalConfigDataIntegrationTests {
 		RefreshScoped refreshScoped = context.getBean(RefreshScoped.class);
 		DbProperties properties = context.getBean(DbProperties.class);
 		ChangeListener listener = context.getBean(ChangeListener.class);
+		RefreshEventCounter refreshEvents = context.getBean(RefreshEventCounter.class);
 		assertThat(refreshScoped.getPassword()).isEqualTo(DB_PASSWORD);
-		await().atMost(Duration.ofSeconds(5)).until(() -> server.requests("/api/v4/secrets").size() >= 3);
+		await().atMost(Duration.ofSeconds(5)).until(() -> server.requests("/api/v4/secrets").size() >= 4);
+		// polls that find no change publish nothing
+		assertThat(refreshEvents.count).hasValue(0);
 		assertThat(listener.keys).isEmpty();
 		server.enqueueFaults("/api/v4/secrets", Fault.rateLimited(Duration.ofSeconds(1)));
 		server.project(PROJECT).environment("dev").secret("DB_PASSWORD", NEW_DB_PASSWORD);
@@ -221,8 +226,51 @@ class InfisicalConfigDataIntegrationTests {
 		});
 		assertThat(properties.getPassword()).isEqualTo(NEW_DB_PASSWORD);
 		assertThat(listener.keys).contains("DB_PASSWORD");
+		int polls = server.requests("/api/v4/secrets").size();
+		await().atMost(Duration.ofSeconds(5)).until(() -> server.requests("/api/v4/secrets").size() >= polls + 3);
+		assertThat(refreshEvents.count).hasValue(1);
 		assertThat(server.loginCount()).isOne();
 		assertNoSecretIn(output);
+	}
+
+	@Test
+	void aDetectedChangeCostsOneRead() {
+		InfisicalTestServer server = server(Generation.CURRENT);
+		server.project(PROJECT).environment("dev").secret("DB_PASSWORD", DB_PASSWORD).secret("OTHER", "other");
+		server.project(PROJECT).environment("dev").folder("/unchanged").secret("UNCHANGED", "unchanged");
+		ConfigurableApplicationContext context = run(server, "--spring.config.import=infisical:,infisical:/unchanged",
+				"--infisical.secrets.refresh-interval=1s");
+		RefreshEventCounter refreshEvents = context.getBean(RefreshEventCounter.class);
+		await().atMost(Duration.ofSeconds(5)).until(() -> server.requests("/api/v4/secrets").size() >= 4);
+		server.project(PROJECT).environment("dev").secret("DB_PASSWORD", NEW_DB_PASSWORD);
+		int before = server.requests("/api/v4/secrets").size();
+		await().atMost(Duration.ofSeconds(5))
+			.until(() -> NEW_DB_PASSWORD.equals(context.getEnvironment().getProperty("DB_PASSWORD")));
+		// the poll read both locations once; the reload it triggered read nothing more
+		assertThat(server.requests("/api/v4/secrets")).hasSize(before + 2);
+		assertThat(refreshEvents.count).hasValue(1);
+		assertThat(context.getEnvironment().getProperty("UNCHANGED")).isEqualTo("unchanged");
+	}
+
+	@Test
+	void aReloadThatFailsKeepsTheLastGoodValues(CapturedOutput output) {
+		InfisicalTestServer server = server(Generation.CURRENT);
+		server.project(PROJECT).environment("dev").secret("DB_PASSWORD", DB_PASSWORD);
+		ConfigurableApplicationContext context = run(server, "--spring.config.import=infisical:");
+		server.failAlways("/api/v4/secrets", Fault.status(503));
+		context.getBean(ContextRefresher.class).refresh();
+		assertThat(context.getEnvironment().getProperty("DB_PASSWORD")).isEqualTo(DB_PASSWORD);
+		assertThat(context.getBean(DbProperties.class).getPassword()).isEqualTo(DB_PASSWORD);
+		assertThat(output).contains("keeping the last values read");
+		server.clearFaults();
+		server.revokeAllTokens();
+		server.failAlways("/api/v1/auth/aws-auth/login", Fault.status(503));
+		context.getBean(ContextRefresher.class).refresh();
+		assertThat(context.getEnvironment().getProperty("DB_PASSWORD")).isEqualTo(DB_PASSWORD);
+		server.clearFaults();
+		server.project(PROJECT).environment("dev").secret("DB_PASSWORD", NEW_DB_PASSWORD);
+		context.getBean(ContextRefresher.class).refresh();
+		assertThat(context.getEnvironment().getProperty("DB_PASSWORD")).isEqualTo(NEW_DB_PASSWORD);
 	}
 
 	@Test
@@ -330,6 +378,11 @@ class InfisicalConfigDataIntegrationTests {
 			return new ChangeListener();
 		}
 
+		@Bean
+		RefreshEventCounter refreshEventCounter() {
+			return new RefreshEventCounter();
+		}
+
 	}
 
 	static class PasswordHolder {
@@ -367,6 +420,17 @@ class InfisicalConfigDataIntegrationTests {
 		@Override
 		public void onApplicationEvent(EnvironmentChangeEvent event) {
 			this.keys.addAll(event.getKeys());
+		}
+
+	}
+
+	static class RefreshEventCounter implements ApplicationListener<RefreshEvent> {
+
+		final AtomicInteger count = new AtomicInteger();
+
+		@Override
+		public void onApplicationEvent(RefreshEvent event) {
+			this.count.incrementAndGet();
 		}
 
 	}
