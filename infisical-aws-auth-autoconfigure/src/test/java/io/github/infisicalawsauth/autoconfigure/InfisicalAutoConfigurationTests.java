@@ -1,5 +1,8 @@
 package io.github.infisicalawsauth.autoconfigure;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 
 import io.github.infisicalawsauth.InfisicalAccessToken;
@@ -13,6 +16,7 @@ import io.github.infisicalawsauth.token.LifecycleAwareTokenProvider;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -178,6 +182,58 @@ class InfisicalAutoConfigurationTests {
 		this.runner.withPropertyValues("infisical.token.refresh-before-expiry=0s")
 			.run((context) -> assertThat(context.getStartupFailure()).rootCause()
 				.hasMessageContaining("infisical.token.refresh-before-expiry"));
+	}
+
+	@Test
+	void invalidMaxResponseSizeIsRefused() {
+		this.runner.withPropertyValues("infisical.max-response-size=10B")
+			.run((context) -> assertThat(context.getStartupFailure()).rootCause()
+				.hasMessageContaining("infisical.max-response-size"));
+	}
+
+	@Test
+	void invalidRoleSettingsAreRefused() {
+		ApplicationContextRunner withoutBean = new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(InfisicalAutoConfiguration.class))
+			.withPropertyValues("infisical.site-url=" + this.server.url(),
+					"infisical.aws-auth.identity-id=" + InfisicalTestFixtures.IDENTITY_ID,
+					"infisical.aws-auth.region=us-east-1");
+		withoutBean.withPropertyValues("infisical.aws-auth.role-arn=arn:aws:iam::123:user/x")
+			.run((context) -> assertThat(context.getStartupFailure()).rootCause()
+				.hasMessageContaining("infisical.aws-auth.role-arn"));
+		withoutBean
+			.withPropertyValues("infisical.aws-auth.role-arn=arn:aws:iam::123456789012:role/orders-service",
+					"infisical.aws-auth.role-session-name=a b")
+			.run((context) -> assertThat(context.getStartupFailure()).rootCause()
+				.hasMessageContaining("infisical.aws-auth.role-session-name"));
+		assertThat(this.server.loginCount()).isZero();
+	}
+
+	@Test
+	void namedAwsProfileSignsTheLogin(@TempDir Path directory) throws IOException {
+		Path credentials = directory.resolve("credentials");
+		Files.writeString(credentials,
+				"[default]\naws_access_key_id = AKIAWRONGDEFAULT01\naws_secret_access_key = wrong\n\n[orders]\n"
+						+ "aws_access_key_id = " + InfisicalTestFixtures.ACCESS_KEY_ID + "\naws_secret_access_key = "
+						+ InfisicalTestFixtures.SECRET_ACCESS_KEY + "\naws_session_token = "
+						+ InfisicalTestFixtures.SESSION_TOKEN + "\n");
+		Path config = Files.writeString(directory.resolve("config"), "");
+		System.setProperty("aws.sharedCredentialsFile", credentials.toString());
+		System.setProperty("aws.configFile", config.toString());
+		try {
+			new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(InfisicalAutoConfiguration.class))
+				.withPropertyValues("infisical.site-url=" + this.server.url(),
+						"infisical.aws-auth.identity-id=" + InfisicalTestFixtures.IDENTITY_ID,
+						"infisical.aws-auth.region=us-east-1", "infisical.aws-auth.profile=orders")
+				.run((context) -> {
+					assertThat(context).hasNotFailed();
+					assertThat(this.server.loginCount()).isOne();
+				});
+		}
+		finally {
+			System.clearProperty("aws.sharedCredentialsFile");
+			System.clearProperty("aws.configFile");
+		}
 	}
 
 	@Test
