@@ -1,10 +1,7 @@
 package io.github.infisicalawsauth.test;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -17,9 +14,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import javax.net.ssl.SSLContext;
 
-import com.sun.net.httpserver.HttpServer;
-import com.sun.net.httpserver.HttpsConfigurator;
-import com.sun.net.httpserver.HttpsServer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -63,6 +57,8 @@ public final class InfisicalTestServer implements AutoCloseable {
 
 	static final String REVOKE_PATH = "/api/v1/auth/token/revoke";
 
+	static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(30);
+
 	private final Generation generation;
 
 	private final Clock clock;
@@ -95,26 +91,32 @@ public final class InfisicalTestServer implements AutoCloseable {
 
 	private final int port;
 
-	private @Nullable HttpServer httpServer;
+	private final @Nullable SSLContext sslContext;
+
+	private final Duration idleTimeout;
+
+	private final RequestHandler handler;
+
+	private @Nullable LoopbackHttpServer httpServer;
 
 	private boolean closed;
 
-	private final @Nullable SSLContext sslContext;
-
-	private InfisicalTestServer(Generation generation, Clock clock, int port, @Nullable SSLContext sslContext) {
-		this.generation = generation;
-		this.clock = clock;
-		this.sslContext = sslContext;
-		this.tokens = new AccessTokens(generation, clock);
-		this.store = new SecretStore(clock);
+	private InfisicalTestServer(Builder builder) {
+		this.generation = builder.generation;
+		this.clock = builder.clock;
+		this.sslContext = builder.sslContext;
+		this.idleTimeout = builder.idleTimeout;
+		this.tokens = new AccessTokens(this.generation, this.clock);
+		this.store = new SecretStore(this.clock);
 		AtomicInteger threadNumber = new AtomicInteger();
 		this.executor = Executors.newCachedThreadPool((runnable) -> {
 			Thread thread = new Thread(runnable, "infisical-test-server-" + threadNumber.incrementAndGet());
 			thread.setDaemon(true);
 			return thread;
 		});
-		this.httpServer = bind(port);
-		this.port = this.httpServer.getAddress().getPort();
+		this.handler = new RequestHandler(this);
+		this.httpServer = bind(builder.port);
+		this.port = this.httpServer.port();
 	}
 
 	/**
@@ -160,13 +162,15 @@ public final class InfisicalTestServer implements AutoCloseable {
 	}
 
 	/**
-	 * Stop accepting connections, as a server that is down. State (identities, tokens,
-	 * secrets) is kept; {@link #restart()} brings the server back on the same port.
+	 * Stop accepting connections and close the open ones, as a server that is down:
+	 * requests in progress fail, idle keep-alive connections are closed. State
+	 * (identities, tokens, secrets, faults, recorded requests) is kept;
+	 * {@link #restart()} brings the server back on the same port.
 	 */
 	public void stop() {
 		synchronized (this.lifecycleMonitor) {
 			if (this.httpServer != null) {
-				this.httpServer.stop(0);
+				this.httpServer.stop();
 				this.httpServer = null;
 			}
 		}
@@ -424,26 +428,9 @@ public final class InfisicalTestServer implements AutoCloseable {
 		}
 	}
 
-	private HttpServer bind(int port) {
-		try {
-			InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
-			HttpServer server;
-			if (this.sslContext != null) {
-				HttpsServer https = HttpsServer.create(address, 200);
-				https.setHttpsConfigurator(new HttpsConfigurator(this.sslContext));
-				server = https;
-			}
-			else {
-				server = HttpServer.create(address, 200);
-			}
-			server.createContext("/", new RequestHandler(this));
-			server.setExecutor(this.executor);
-			server.start();
-			return server;
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException("Cannot start the Infisical test server on port " + port, ex);
-		}
+	private LoopbackHttpServer bind(int port) {
+		return LoopbackHttpServer.start(port, this.sslContext, this.executor, this.handler, this.clock,
+				this.idleTimeout);
 	}
 
 	private static void checkNotEmpty(@Nullable String value, String name) {
@@ -471,6 +458,8 @@ public final class InfisicalTestServer implements AutoCloseable {
 		private int port;
 
 		private @Nullable SSLContext sslContext;
+
+		private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
 
 		private Builder() {
 		}
@@ -528,11 +517,25 @@ public final class InfisicalTestServer implements AutoCloseable {
 		}
 
 		/**
+		 * Set how long a keep-alive connection may stay idle (or a client may take to
+		 * send a request) before the server closes it, so that threads do not pile up.
+		 * @param idleTimeout the timeout, 30 seconds by default
+		 * @return this builder
+		 */
+		public Builder idleTimeout(Duration idleTimeout) {
+			if (idleTimeout == null || idleTimeout.isNegative() || idleTimeout.isZero()) {
+				throw new IllegalArgumentException("'idleTimeout' must be positive");
+			}
+			this.idleTimeout = idleTimeout;
+			return this;
+		}
+
+		/**
 		 * Start the server.
 		 * @return the running server
 		 */
 		public InfisicalTestServer start() {
-			return new InfisicalTestServer(this.generation, this.clock, this.port, this.sslContext);
+			return new InfisicalTestServer(this);
 		}
 
 	}

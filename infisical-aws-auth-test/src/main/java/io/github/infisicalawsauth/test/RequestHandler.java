@@ -1,9 +1,8 @@
 package io.github.infisicalawsauth.test;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -12,8 +11,6 @@ import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpHandler;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -21,7 +18,7 @@ import org.jspecify.annotations.Nullable;
  *
  * @author Infisical AWS Auth contributors
  */
-final class RequestHandler implements HttpHandler {
+final class RequestHandler implements LoopbackHttpServer.Handler {
 
 	private static final Logger logger = Logger.getLogger(InfisicalTestServer.class.getName());
 
@@ -46,23 +43,22 @@ final class RequestHandler implements HttpHandler {
 
 	@Override
 	public void handle(HttpExchange exchange) throws IOException {
+		RecordedRequest request;
 		try {
-			RecordedRequest request = read(exchange);
-			this.server.record(request);
-			Fault fault = this.server.faults().next(request.path());
-			if (fault != null && applyFault(fault, request, exchange)) {
-				return;
-			}
-			Reply reply = answer(request);
-			logger.fine(() -> request.method() + " " + request.path() + " -> " + reply.status());
-			write(exchange, reply);
+			request = read(exchange);
 		}
-		catch (IOException ex) {
-			logger.log(Level.FINE, "Connection failed", ex);
+		catch (URISyntaxException ex) {
+			write(exchange, Reply.json(400, ApiError.badRequest("Malformed request target").toJson(null)));
+			return;
 		}
-		finally {
-			exchange.close();
+		this.server.record(request);
+		Fault fault = this.server.faults().next(request.path());
+		if (fault != null && applyFault(fault, request, exchange)) {
+			return;
 		}
+		Reply reply = answer(request);
+		logger.fine(() -> request.method() + " " + request.path() + " -> " + reply.status());
+		write(exchange, reply);
 	}
 
 	private Reply answer(RecordedRequest request) {
@@ -139,8 +135,7 @@ final class RequestHandler implements HttpHandler {
 				return false;
 			}
 			case DROP_CONNECTION -> {
-				// Closing an exchange before sending headers closes the connection
-				exchange.close();
+				exchange.drop();
 				return true;
 			}
 			case MALFORMED_BODY -> {
@@ -190,17 +185,12 @@ final class RequestHandler implements HttpHandler {
 		return id.toString();
 	}
 
-	private static RecordedRequest read(HttpExchange exchange) throws IOException {
-		byte[] body;
-		try (InputStream input = exchange.getRequestBody()) {
-			ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-			input.transferTo(buffer);
-			body = buffer.toByteArray();
-		}
-		String rawQuery = exchange.getRequestURI().getRawQuery();
-		return new RecordedRequest(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
-				exchange.getRequestURI().getRawPath(), parseQuery(rawQuery), exchange.getRequestHeaders(),
-				new String(body, StandardCharsets.UTF_8));
+	private static RecordedRequest read(HttpExchange exchange) throws URISyntaxException {
+		URI target = new URI(exchange.target());
+		String path = (target.getPath() != null) ? target.getPath() : exchange.target();
+		String rawPath = (target.getRawPath() != null) ? target.getRawPath() : exchange.target();
+		return new RecordedRequest(exchange.method(), path, rawPath, parseQuery(target.getRawQuery()),
+				exchange.headers(), new String(exchange.body(), StandardCharsets.UTF_8));
 	}
 
 	private static Map<String, String> parseQuery(@Nullable String rawQuery) {
@@ -231,14 +221,7 @@ final class RequestHandler implements HttpHandler {
 	}
 
 	private static void write(HttpExchange exchange, Reply reply) throws IOException {
-		reply.headers().forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
-		boolean empty = reply.body().length == 0;
-		exchange.sendResponseHeaders(reply.status(), empty ? -1 : reply.body().length);
-		if (!empty) {
-			try (OutputStream output = exchange.getResponseBody()) {
-				output.write(reply.body());
-			}
-		}
+		exchange.send(reply.status(), reply.headers(), reply.body());
 	}
 
 }
