@@ -2,12 +2,13 @@ package io.github.infisicalawsauth.test;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -59,6 +60,8 @@ public final class InfisicalTestServer implements AutoCloseable {
 
 	static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(30);
 
+	static final int DEFAULT_MAX_RECORDED_REQUESTS = 1000;
+
 	private final Generation generation;
 
 	private final Clock clock;
@@ -77,7 +80,9 @@ public final class InfisicalTestServer implements AutoCloseable {
 
 	private final Set<String> organizations = ConcurrentHashMap.newKeySet();
 
-	private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
+	private final Deque<RecordedRequest> requests = new ArrayDeque<>();
+
+	private final int maxRecordedRequests;
 
 	private final AtomicInteger loginCount = new AtomicInteger();
 
@@ -106,6 +111,7 @@ public final class InfisicalTestServer implements AutoCloseable {
 		this.clock = builder.clock;
 		this.sslContext = builder.sslContext;
 		this.idleTimeout = builder.idleTimeout;
+		this.maxRecordedRequests = builder.maxRecordedRequests;
 		this.tokens = new AccessTokens(this.generation, this.clock);
 		this.store = new SecretStore(this.clock);
 		AtomicInteger threadNumber = new AtomicInteger();
@@ -331,21 +337,27 @@ public final class InfisicalTestServer implements AutoCloseable {
 	}
 
 	/**
-	 * Return the requests received so far, oldest first.
-	 * @return a snapshot of the requests
+	 * Return the latest requests received, oldest first. Only the latest
+	 * {@link Builder#maxRecordedRequests(int) maxRecordedRequests} (1000 by default) are
+	 * kept, so that a long-running server uses constant memory; the counters such as
+	 * {@link #loginCount()} count every request.
+	 * @return a snapshot of the recorded requests
 	 */
 	public List<RecordedRequest> requests() {
-		return List.copyOf(this.requests);
+		synchronized (this.requests) {
+			return List.copyOf(this.requests);
+		}
 	}
 
 	/**
-	 * Return the requests received so far whose path starts with the given prefix.
+	 * Return the recorded requests whose path starts with the given prefix, oldest first.
+	 * Only the latest requests are kept, as described for {@link #requests()}.
 	 * @param pathPrefix the path prefix
 	 * @return a snapshot of the matching requests
 	 */
 	public List<RecordedRequest> requests(String pathPrefix) {
 		List<RecordedRequest> matching = new ArrayList<>();
-		for (RecordedRequest request : this.requests) {
+		for (RecordedRequest request : requests()) {
 			if (request.path().startsWith(pathPrefix)) {
 				matching.add(request);
 			}
@@ -357,7 +369,9 @@ public final class InfisicalTestServer implements AutoCloseable {
 	 * Forget the recorded requests and reset the counters.
 	 */
 	public void clearRequests() {
-		this.requests.clear();
+		synchronized (this.requests) {
+			this.requests.clear();
+		}
 		this.loginCount.set(0);
 		this.renewCount.set(0);
 		this.revokeCount.set(0);
@@ -411,7 +425,14 @@ public final class InfisicalTestServer implements AutoCloseable {
 	}
 
 	void record(RecordedRequest request) {
-		this.requests.add(request);
+		synchronized (this.requests) {
+			if (this.maxRecordedRequests > 0) {
+				if (this.requests.size() == this.maxRecordedRequests) {
+					this.requests.removeFirst();
+				}
+				this.requests.addLast(request);
+			}
+		}
 		String path = request.path();
 		if (path.equals(LOGIN_PATH)) {
 			this.loginCount.incrementAndGet();
@@ -460,6 +481,8 @@ public final class InfisicalTestServer implements AutoCloseable {
 		private @Nullable SSLContext sslContext;
 
 		private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
+
+		private int maxRecordedRequests = DEFAULT_MAX_RECORDED_REQUESTS;
 
 		private Builder() {
 		}
@@ -527,6 +550,23 @@ public final class InfisicalTestServer implements AutoCloseable {
 				throw new IllegalArgumentException("'idleTimeout' must be positive");
 			}
 			this.idleTimeout = idleTimeout;
+			return this;
+		}
+
+		/**
+		 * Set how many of the latest requests {@link InfisicalTestServer#requests()}
+		 * keeps. Older ones are forgotten, so that a long-running server (a soak test, a
+		 * sample application) uses constant memory; the counters still count every
+		 * request.
+		 * @param maxRecordedRequests the number of requests to keep, 1000 by default,
+		 * {@code 0} to record none
+		 * @return this builder
+		 */
+		public Builder maxRecordedRequests(int maxRecordedRequests) {
+			if (maxRecordedRequests < 0) {
+				throw new IllegalArgumentException("'maxRecordedRequests' must not be negative");
+			}
+			this.maxRecordedRequests = maxRecordedRequests;
 			return this;
 		}
 
