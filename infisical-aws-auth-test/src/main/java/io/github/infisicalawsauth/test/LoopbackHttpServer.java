@@ -13,8 +13,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -49,6 +51,8 @@ final class LoopbackHttpServer {
 	private final int idleTimeoutMillis;
 
 	private final Set<Socket> connections = ConcurrentHashMap.newKeySet();
+
+	private final CountDownLatch acceptLoopEnded = new CountDownLatch(1);
 
 	private boolean stopped;
 
@@ -107,9 +111,32 @@ final class LoopbackHttpServer {
 		}
 		closeQuietly(this.serverSocket);
 		open.forEach(LoopbackHttpServer::closeQuietly);
+		awaitAcceptLoopEnd();
+	}
+
+	private void awaitAcceptLoopEnd() {
+		// The JDK closes a listening socket only when the thread blocked in accept() has
+		// left it: until then binding the port again (restart()) fails
+		try {
+			if (!this.acceptLoopEnded.await(10, TimeUnit.SECONDS)) {
+				logger.warning("The accept loop did not end within 10 seconds");
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
 	private void accept() {
+		try {
+			acceptConnections();
+		}
+		finally {
+			this.acceptLoopEnded.countDown();
+		}
+	}
+
+	private void acceptConnections() {
 		while (!this.serverSocket.isClosed()) {
 			Socket socket;
 			try {
