@@ -45,7 +45,10 @@ public final class EnvironmentSpec {
 					continue;
 				}
 				current.append('/').append(segment);
-				folder = this.folders.computeIfAbsent(current.toString(), (key) -> new FolderSpec(this, key));
+				folder = this.folders.computeIfAbsent(current.toString(), (key) -> {
+					this.project.store().changed();
+					return new FolderSpec(this, key);
+				});
 			}
 			return folder;
 		}

@@ -68,6 +68,7 @@ public final class FolderSpec {
 				existing.version++;
 				existing.updatedAt = now;
 			}
+			store().changed();
 			return this;
 		}
 	}
@@ -87,6 +88,7 @@ public final class FolderSpec {
 			existing.tags = List.of(tagSlugs);
 			existing.version++;
 			existing.updatedAt = store().now();
+			store().changed();
 			return this;
 		}
 	}
@@ -98,7 +100,9 @@ public final class FolderSpec {
 	 */
 	public FolderSpec removeSecret(String key) {
 		synchronized (store()) {
-			this.secrets.remove(checkKey(key));
+			if (this.secrets.remove(checkKey(key)) != null) {
+				store().changed();
+			}
 			return this;
 		}
 	}
@@ -116,6 +120,7 @@ public final class FolderSpec {
 		}
 		synchronized (store()) {
 			this.imports.add(new SecretImport(environmentSlug, SecretStore.normalizePath(path)));
+			store().changed();
 			return this;
 		}
 	}

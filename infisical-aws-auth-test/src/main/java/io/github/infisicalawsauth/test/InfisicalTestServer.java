@@ -74,6 +74,8 @@ public final class InfisicalTestServer implements AutoCloseable {
 
 	private final SecretStore store;
 
+	private final RenderedAnswers renderedAnswers;
+
 	private final Faults faults = new Faults();
 
 	private final Map<String, IdentitySpec> identities = new ConcurrentHashMap<>();
@@ -114,6 +116,7 @@ public final class InfisicalTestServer implements AutoCloseable {
 		this.maxRecordedRequests = builder.maxRecordedRequests;
 		this.tokens = new AccessTokens(this.generation, this.clock);
 		this.store = new SecretStore(this.clock);
+		this.renderedAnswers = new RenderedAnswers(this.store);
 		AtomicInteger threadNumber = new AtomicInteger();
 		this.executor = Executors.newCachedThreadPool((runnable) -> {
 			Thread thread = new Thread(runnable, "infisical-test-server-" + threadNumber.incrementAndGet());
@@ -246,7 +249,7 @@ public final class InfisicalTestServer implements AutoCloseable {
 	 */
 	public IdentitySpec addIdentity(String identityId) {
 		checkNotEmpty(identityId, "identityId");
-		return this.identities.computeIfAbsent(identityId, IdentitySpec::new);
+		return this.identities.computeIfAbsent(identityId, (id) -> new IdentitySpec(id, this.store::changed));
 	}
 
 	/**
@@ -410,6 +413,10 @@ public final class InfisicalTestServer implements AutoCloseable {
 
 	SecretStore store() {
 		return this.store;
+	}
+
+	RenderedAnswers renderedAnswers() {
+		return this.renderedAnswers;
 	}
 
 	Faults faults() {

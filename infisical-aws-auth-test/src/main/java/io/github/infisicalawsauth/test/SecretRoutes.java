@@ -1,16 +1,13 @@
 package io.github.infisicalawsauth.test;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 import tools.jackson.databind.node.ArrayNode;
@@ -65,8 +62,10 @@ final class SecretRoutes {
 		Set<String> tagSlugs = v4 ? tagSlugs(query.optional("tagSlugs", "")) : Set.of();
 		query.failIfInvalid();
 		checkCanRead(identity, projectId, environment, secretPath);
-		SecretStore store = this.server.store();
-		synchronized (store) {
+		List<Object> key = List.of("list", v4, identity.identityId(), projectId, environment, secretPath, viewValues,
+				expand, recursive, includeImports, List.copyOf(new TreeSet<>(tagSlugs)));
+		return this.server.renderedAnswers().answer(request, key, () -> {
+			SecretStore store = this.server.store();
 			FolderSpec folder = store.find(projectId, environment, secretPath);
 			ObjectNode body = Json.MAPPER.createObjectNode();
 			ArrayNode secrets = body.putArray("secrets");
@@ -77,7 +76,7 @@ final class SecretRoutes {
 				if (includeImports) {
 					body.putArray("imports");
 				}
-				return withETag(request, body);
+				return body;
 			}
 			List<FolderSpec> folders = store.folders(folder, recursive);
 			for (FolderSpec listed : folders) {
@@ -110,8 +109,8 @@ final class SecretRoutes {
 					}
 				}
 			}
-			return withETag(request, body);
-		}
+			return body;
+		});
 	}
 
 	Reply single(RecordedRequest request, boolean v4, String secretName) {
@@ -125,8 +124,10 @@ final class SecretRoutes {
 		boolean includeImports = query.flag(v4 ? "includeImports" : "include_imports", true);
 		query.failIfInvalid();
 		checkCanRead(identity, projectId, environment, secretPath);
-		SecretStore store = this.server.store();
-		synchronized (store) {
+		List<Object> key = List.of("single", v4, identity.identityId(), projectId, environment, secretPath, viewValues,
+				expand, includeImports, secretName);
+		return this.server.renderedAnswers().answer(request, key, () -> {
+			SecretStore store = this.server.store();
 			FolderSpec folder = store.find(projectId, environment, secretPath);
 			if (folder == null) {
 				throw this.generation.reportsMissingFolder() ? folderNotFound(secretPath, environment)
@@ -151,8 +152,8 @@ final class SecretRoutes {
 			boolean hidden = isHidden(identity, owner, viewValues);
 			ObjectNode body = Json.MAPPER.createObjectNode();
 			body.set("secret", secretJson(owner, secret, hidden, expand, this.generation.hidesSecretValues()));
-			return withETag(request, body);
-		}
+			return body;
+		});
 	}
 
 	private IdentitySpec authenticate(RecordedRequest request) {
@@ -226,38 +227,6 @@ final class SecretRoutes {
 			tag.putNull("color");
 		}
 		return json;
-	}
-
-	private static Reply withETag(RecordedRequest request, ObjectNode body) {
-		byte[] bytes = Json.MAPPER.writeValueAsString(body).getBytes(StandardCharsets.UTF_8);
-		String etag = "\"" + Base64.getEncoder().encodeToString(sha1(bytes)) + "\"";
-		String ifNoneMatch = request.header("If-None-Match");
-		if (ifNoneMatch != null && matches(ifNoneMatch, etag)) {
-			return new Reply(304, Map.of("ETag", etag), new byte[0]);
-		}
-		return Reply.json(200, bytes).withHeader("ETag", etag);
-	}
-
-	private static boolean matches(String ifNoneMatch, String etag) {
-		for (String candidate : ifNoneMatch.split(",")) {
-			String trimmed = candidate.trim();
-			if (trimmed.startsWith("W/")) {
-				trimmed = trimmed.substring(2);
-			}
-			if (trimmed.equals("*") || trimmed.equals(etag)) {
-				return true;
-			}
-		}
-		return false;
-	}
-
-	private static byte[] sha1(byte[] bytes) {
-		try {
-			return MessageDigest.getInstance("SHA-1").digest(bytes);
-		}
-		catch (NoSuchAlgorithmException ex) {
-			throw new IllegalStateException(ex);
-		}
 	}
 
 	private static Set<String> tagSlugs(String value) {
