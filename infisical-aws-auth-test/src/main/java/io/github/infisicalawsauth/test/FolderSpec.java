@@ -22,6 +22,8 @@ public final class FolderSpec {
 
 	private final String id = SecretStore.newId();
 
+	private final Instant createdAt;
+
 	private final Map<String, StoredSecret> secrets = new LinkedHashMap<>();
 
 	private final List<SecretImport> imports = new ArrayList<>();
@@ -29,6 +31,7 @@ public final class FolderSpec {
 	FolderSpec(EnvironmentSpec environment, String path) {
 		this.environment = environment;
 		this.path = path;
+		this.createdAt = store().now();
 	}
 
 	/**
@@ -135,6 +138,19 @@ public final class FolderSpec {
 
 	String id() {
 		return this.id;
+	}
+
+	/**
+	 * Return the folder name, the last segment of its path; the server names the root
+	 * folder {@code root}.
+	 * @return the name
+	 */
+	String name() {
+		return "/".equals(this.path) ? "root" : this.path.substring(this.path.lastIndexOf('/') + 1);
+	}
+
+	Instant createdAt() {
+		return this.createdAt;
 	}
 
 	EnvironmentSpec environment() {

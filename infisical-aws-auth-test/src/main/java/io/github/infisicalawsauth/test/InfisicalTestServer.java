@@ -58,6 +58,8 @@ public final class InfisicalTestServer implements AutoCloseable {
 
 	static final String REVOKE_PATH = "/api/v1/auth/token/revoke";
 
+	private static final String BEARER = "Bearer ";
+
 	static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(30);
 
 	static final int DEFAULT_MAX_RECORDED_REQUESTS = 1000;
@@ -93,6 +95,8 @@ public final class InfisicalTestServer implements AutoCloseable {
 	private final AtomicInteger revokeCount = new AtomicInteger();
 
 	private final AtomicInteger secretReadCount = new AtomicInteger();
+
+	private final AtomicInteger folderReadCount = new AtomicInteger();
 
 	private final Object lifecycleMonitor = new Object();
 
@@ -340,6 +344,15 @@ public final class InfisicalTestServer implements AutoCloseable {
 	}
 
 	/**
+	 * Return the number of folder list requests received ({@code GET /api/v1/folders}),
+	 * including failed, faulted and {@code 304} ones.
+	 * @return the folder read count
+	 */
+	public int folderReadCount() {
+		return this.folderReadCount.get();
+	}
+
+	/**
 	 * Return the latest requests received, oldest first. Only the latest
 	 * {@link Builder#maxRecordedRequests(int) maxRecordedRequests} (1000 by default) are
 	 * kept, so that a long-running server uses constant memory; the counters such as
@@ -379,6 +392,7 @@ public final class InfisicalTestServer implements AutoCloseable {
 		this.renewCount.set(0);
 		this.revokeCount.set(0);
 		this.secretReadCount.set(0);
+		this.folderReadCount.set(0);
 	}
 
 	/**
@@ -423,6 +437,26 @@ public final class InfisicalTestServer implements AutoCloseable {
 		return this.faults;
 	}
 
+	/**
+	 * Authenticate an API call by its {@code Authorization: Bearer} token, using one of
+	 * the token's uses.
+	 * @param request the request
+	 * @return the identity the token belongs to
+	 * @throws ApiError the 401 or 403 the server answers for a missing or refused token
+	 */
+	IdentitySpec authenticate(RecordedRequest request) {
+		String authorization = request.header("Authorization");
+		if (authorization == null || !authorization.startsWith(BEARER)) {
+			throw ApiError.unauthorized("Token missing");
+		}
+		AccessTokens.TokenState token = this.tokens.authenticate(authorization.substring(BEARER.length()));
+		IdentitySpec identity = this.identities.get(token.identityId);
+		if (identity == null) {
+			throw ApiError.unauthorized("No identity access token found");
+		}
+		return identity;
+	}
+
 	@Nullable IdentitySpec identity(String identityId) {
 		return this.identities.get(identityId);
 	}
@@ -453,6 +487,9 @@ public final class InfisicalTestServer implements AutoCloseable {
 		else if ("GET".equals(request.method())
 				&& (path.startsWith(SecretRoutes.V3_PATH) || path.startsWith(SecretRoutes.V4_PATH))) {
 			this.secretReadCount.incrementAndGet();
+		}
+		else if ("GET".equals(request.method()) && path.equals(FolderRoutes.PATH)) {
+			this.folderReadCount.incrementAndGet();
 		}
 	}
 

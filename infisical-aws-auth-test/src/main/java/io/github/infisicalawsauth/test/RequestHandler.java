@@ -34,11 +34,14 @@ final class RequestHandler implements LoopbackHttpServer.Handler {
 
 	private final SecretRoutes secretRoutes;
 
+	private final FolderRoutes folderRoutes;
+
 	RequestHandler(InfisicalTestServer server) {
 		this.server = server;
 		this.generation = server.generation();
 		this.authRoutes = new AuthRoutes(server);
 		this.secretRoutes = new SecretRoutes(server);
+		this.folderRoutes = new FolderRoutes(server);
 	}
 
 	@Override
@@ -90,6 +93,9 @@ final class RequestHandler implements LoopbackHttpServer.Handler {
 			}
 		}
 		if ("GET".equals(method)) {
+			if (path.equals(FolderRoutes.PATH)) {
+				return this.folderRoutes.list(request);
+			}
 			if (path.equals(SecretRoutes.V3_PATH)) {
 				return this.secretRoutes.list(request, false);
 			}

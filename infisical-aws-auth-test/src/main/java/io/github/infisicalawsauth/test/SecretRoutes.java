@@ -5,17 +5,13 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 import tools.jackson.databind.node.ArrayNode;
-import tools.jackson.databind.node.MissingNode;
 import tools.jackson.databind.node.ObjectNode;
-import tools.jackson.databind.node.StringNode;
 
-import io.github.infisicalawsauth.test.AccessTokens.TokenState;
 import io.github.infisicalawsauth.test.FolderSpec.StoredSecret;
 
 /**
@@ -32,9 +28,7 @@ final class SecretRoutes {
 
 	static final String HIDDEN_VALUE = "<hidden-by-infisical>";
 
-	private static final String BEARER = "Bearer ";
-
-	private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'")
+	static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'")
 		.withZone(ZoneOffset.UTC);
 
 	private final InfisicalTestServer server;
@@ -47,8 +41,8 @@ final class SecretRoutes {
 	}
 
 	Reply list(RecordedRequest request, boolean v4) {
-		IdentitySpec identity = authenticate(request);
-		Query query = new Query(request.queryParameters());
+		IdentitySpec identity = this.server.authenticate(request);
+		QueryParameters query = new QueryParameters(request.queryParameters(), this.generation);
 		String projectId = query.required(v4 ? "projectId" : "workspaceId");
 		String environment = query.required("environment");
 		String secretPath = SecretStore.removeTrailingSlash(query.optional("secretPath", "/"));
@@ -114,8 +108,8 @@ final class SecretRoutes {
 	}
 
 	Reply single(RecordedRequest request, boolean v4, String secretName) {
-		IdentitySpec identity = authenticate(request);
-		Query query = new Query(request.queryParameters());
+		IdentitySpec identity = this.server.authenticate(request);
+		QueryParameters query = new QueryParameters(request.queryParameters(), this.generation);
 		String projectId = query.required(v4 ? "projectId" : "workspaceId");
 		String environment = query.required("environment");
 		String secretPath = SecretStore.removeTrailingSlash(query.optional("secretPath", "/"));
@@ -154,19 +148,6 @@ final class SecretRoutes {
 			body.set("secret", secretJson(owner, secret, hidden, expand, this.generation.hidesSecretValues()));
 			return body;
 		});
-	}
-
-	private IdentitySpec authenticate(RecordedRequest request) {
-		String authorization = request.header("Authorization");
-		if (authorization == null || !authorization.startsWith(BEARER)) {
-			throw ApiError.unauthorized("Token missing");
-		}
-		TokenState token = this.server.tokens().authenticate(authorization.substring(BEARER.length()));
-		IdentitySpec identity = this.server.identity(token.identityId);
-		if (identity == null) {
-			throw ApiError.unauthorized("No identity access token found");
-		}
-		return identity;
 	}
 
 	private void checkCanRead(IdentitySpec identity, String projectId, String environment, String secretPath) {
@@ -243,56 +224,6 @@ final class SecretRoutes {
 
 	private static ApiError secretNotFound(String secretName) {
 		return ApiError.notFound("Secret with name '" + secretName + "' not found");
-	}
-
-	/**
-	 * Query parameters validated the way the server's schema does, collecting issues.
-	 */
-	private final class Query {
-
-		private final Map<String, String> parameters;
-
-		private final List<ObjectNode> issues = new ArrayList<>();
-
-		Query(Map<String, String> parameters) {
-			this.parameters = parameters;
-		}
-
-		String required(String name) {
-			String value = this.parameters.get(name);
-			if (value == null) {
-				this.issues.add(Json.invalidType(name, "string", MissingNode.getInstance()));
-				return "";
-			}
-			return value.trim();
-		}
-
-		String optional(String name, String defaultValue) {
-			String value = this.parameters.get(name);
-			return (value != null) ? value : defaultValue;
-		}
-
-		boolean flag(String name, boolean defaultValue) {
-			String value = this.parameters.get(name);
-			if (value == null) {
-				return defaultValue;
-			}
-			if (!value.equals("true") && !value.equals("false")) {
-				ObjectNode issue = Json.issue("invalid_enum_value", name,
-						"Invalid enum value. Expected 'true' | 'false', received '" + value + "'");
-				issue.set("received", StringNode.valueOf(value));
-				this.issues.add(issue);
-				return defaultValue;
-			}
-			return Boolean.parseBoolean(value);
-		}
-
-		void failIfInvalid() {
-			if (!this.issues.isEmpty()) {
-				throw ApiError.validation(SecretRoutes.this.generation.validationFailureStatus(), this.issues);
-			}
-		}
-
 	}
 
 }

@@ -68,6 +68,17 @@ final class SecretStore {
 	}
 
 	/**
+	 * Find an environment. Call with the monitor held.
+	 * @param projectId the project id
+	 * @param environmentSlug the environment slug
+	 * @return the environment or {@code null}
+	 */
+	@Nullable EnvironmentSpec findEnvironment(String projectId, String environmentSlug) {
+		ProjectSpec project = this.projects.get(projectId);
+		return (project != null) ? project.find(environmentSlug) : null;
+	}
+
+	/**
 	 * Find a folder. Call with the monitor held.
 	 * @param projectId the project id
 	 * @param environmentSlug the environment slug
