@@ -26,6 +26,16 @@ final class RequestHandler implements LoopbackHttpServer.Handler {
 
 	private static final SecureRandom random = new SecureRandom();
 
+	private static final byte[] OVERSIZED_START = "{\"secrets\":[{\"secretKey\":\"PAD\",\"secretValue\":\""
+		.getBytes(StandardCharsets.US_ASCII);
+
+	private static final byte[] OVERSIZED_END = "\"}]}".getBytes(StandardCharsets.US_ASCII);
+
+	/**
+	 * Padding written piece by piece: the body is never held in memory as a whole.
+	 */
+	private static final byte[] OVERSIZED_PADDING = "x".repeat(8192).getBytes(StandardCharsets.US_ASCII);
+
 	private final InfisicalTestServer server;
 
 	private final Generation generation;
@@ -159,8 +169,32 @@ final class RequestHandler implements LoopbackHttpServer.Handler {
 				write(exchange, error(statusError(fault.statusCode())));
 				return true;
 			}
+			case OVERSIZED_BODY -> {
+				writeOversizedBody(exchange, fault.bodyLength());
+				return true;
+			}
 		}
 		return false;
+	}
+
+	private static void writeOversizedBody(HttpExchange exchange, long length) throws IOException {
+		exchange.sendStreamed(200, Map.of("Content-Type", Reply.JSON_CONTENT_TYPE), length, (output) -> {
+			if (length < OVERSIZED_START.length + OVERSIZED_END.length) {
+				byte[] text = (new String(OVERSIZED_START, StandardCharsets.US_ASCII)
+						+ new String(OVERSIZED_END, StandardCharsets.US_ASCII))
+					.getBytes(StandardCharsets.US_ASCII);
+				output.write(text, 0, (int) length);
+				return;
+			}
+			output.write(OVERSIZED_START);
+			long padding = length - OVERSIZED_START.length - OVERSIZED_END.length;
+			while (padding > 0) {
+				int piece = (int) Math.min(OVERSIZED_PADDING.length, padding);
+				output.write(OVERSIZED_PADDING, 0, piece);
+				padding -= piece;
+			}
+			output.write(OVERSIZED_END);
+		});
 	}
 
 	private static ApiError statusError(int status) {
