@@ -19,6 +19,12 @@ public final class EnvironmentSpec {
 
 	private final String slug;
 
+	private final String id = SecretStore.newId();
+
+	/**
+	 * Folders by path, so that parents come before their children. Guarded by the store's
+	 * monitor.
+	 */
 	private final Map<String, FolderSpec> folders = new TreeMap<>();
 
 	EnvironmentSpec(ProjectSpec project, String slug) {
@@ -45,7 +51,10 @@ public final class EnvironmentSpec {
 					continue;
 				}
 				current.append('/').append(segment);
-				folder = this.folders.computeIfAbsent(current.toString(), (key) -> new FolderSpec(this, key));
+				folder = this.folders.computeIfAbsent(current.toString(), (key) -> {
+					this.project.store().changed();
+					return new FolderSpec(this, key);
+				});
 			}
 			return folder;
 		}
@@ -69,6 +78,10 @@ public final class EnvironmentSpec {
 		return this.slug;
 	}
 
+	String id() {
+		return this.id;
+	}
+
 	ProjectSpec project() {
 		return this.project;
 	}
@@ -79,6 +92,36 @@ public final class EnvironmentSpec {
 
 	List<FolderSpec> folders() {
 		return new ArrayList<>(this.folders.values());
+	}
+
+	/**
+	 * Return the direct child folders of a folder, by path. Call with the store's monitor
+	 * held.
+	 * @param folder the parent folder
+	 * @return the children
+	 */
+	List<FolderSpec> children(FolderSpec folder) {
+		List<FolderSpec> children = new ArrayList<>();
+		for (FolderSpec candidate : this.folders.values()) {
+			if (candidate != folder && parentPath(candidate.path()).equals(folder.path())) {
+				children.add(candidate);
+			}
+		}
+		return children;
+	}
+
+	/**
+	 * Return the parent of a folder.
+	 * @param folder the folder
+	 * @return the parent, or {@code null} for the root folder
+	 */
+	@Nullable FolderSpec parent(FolderSpec folder) {
+		return "/".equals(folder.path()) ? null : this.folders.get(parentPath(folder.path()));
+	}
+
+	private static String parentPath(String path) {
+		int slash = path.lastIndexOf('/');
+		return (slash <= 0) ? "/" : path.substring(0, slash);
 	}
 
 	@Override

@@ -15,7 +15,7 @@ public final class Fault {
 
 	enum Kind {
 
-		STATUS, RATE_LIMITED, DELAY, MALFORMED_BODY, DROP_CONNECTION
+		STATUS, RATE_LIMITED, DELAY, MALFORMED_BODY, DROP_CONNECTION, OVERSIZED_BODY
 
 	}
 
@@ -25,10 +25,17 @@ public final class Fault {
 
 	private final Duration duration;
 
+	private final long bodyLength;
+
 	private Fault(Kind kind, int statusCode, Duration duration) {
+		this(kind, statusCode, duration, 0);
+	}
+
+	private Fault(Kind kind, int statusCode, Duration duration, long bodyLength) {
 		this.kind = kind;
 		this.statusCode = statusCode;
 		this.duration = duration;
+		this.bodyLength = bodyLength;
 	}
 
 	/**
@@ -82,6 +89,25 @@ public final class Fault {
 		return new Fault(Kind.DROP_CONNECTION, 0, Duration.ZERO);
 	}
 
+	/**
+	 * Answer {@code 200} with an {@code application/json} body of exactly the given
+	 * length, announced in {@code Content-Length}, as a misbehaving server or proxy
+	 * might: for tests that a client limits what it reads. The body starts like a secrets
+	 * answer, {@code {"secrets":[{"secretKey":"PAD","secretValue":"xxx...}, and from 50
+	 * bytes on ends as valid JSON ({@code ..."}]}}); shorter bodies are cut from that
+	 * text. The server streams the body and never holds it in memory, so it may be
+	 * gigabytes long; when the client closes the connection early, the server stops
+	 * writing. Works on any route.
+	 * @param bytes the body length
+	 * @return the fault
+	 */
+	public static Fault oversizedBody(long bytes) {
+		if (bytes < 0) {
+			throw new IllegalArgumentException("'bytes' must not be negative");
+		}
+		return new Fault(Kind.OVERSIZED_BODY, 200, Duration.ZERO, bytes);
+	}
+
 	private static void checkNotNegative(Duration duration, String name) {
 		if (duration == null || duration.isNegative()) {
 			throw new IllegalArgumentException("'" + name + "' must not be null or negative");
@@ -100,6 +126,10 @@ public final class Fault {
 		return this.duration;
 	}
 
+	long bodyLength() {
+		return this.bodyLength;
+	}
+
 	long retryAfterSeconds() {
 		long seconds = this.duration.getSeconds();
 		return (this.duration.getNano() > 0) ? seconds + 1 : seconds;
@@ -113,6 +143,7 @@ public final class Fault {
 			case DELAY -> "Fault.delay(" + this.duration + ")";
 			case MALFORMED_BODY -> "Fault.malformedBody()";
 			case DROP_CONNECTION -> "Fault.dropConnection()";
+			case OVERSIZED_BODY -> "Fault.oversizedBody(" + this.bodyLength + ")";
 		};
 	}
 

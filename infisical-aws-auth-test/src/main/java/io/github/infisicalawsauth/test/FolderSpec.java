@@ -22,6 +22,8 @@ public final class FolderSpec {
 
 	private final String id = SecretStore.newId();
 
+	private final Instant createdAt;
+
 	private final Map<String, StoredSecret> secrets = new LinkedHashMap<>();
 
 	private final List<SecretImport> imports = new ArrayList<>();
@@ -29,6 +31,7 @@ public final class FolderSpec {
 	FolderSpec(EnvironmentSpec environment, String path) {
 		this.environment = environment;
 		this.path = path;
+		this.createdAt = store().now();
 	}
 
 	/**
@@ -68,6 +71,7 @@ public final class FolderSpec {
 				existing.version++;
 				existing.updatedAt = now;
 			}
+			store().changed();
 			return this;
 		}
 	}
@@ -87,6 +91,7 @@ public final class FolderSpec {
 			existing.tags = List.of(tagSlugs);
 			existing.version++;
 			existing.updatedAt = store().now();
+			store().changed();
 			return this;
 		}
 	}
@@ -98,7 +103,9 @@ public final class FolderSpec {
 	 */
 	public FolderSpec removeSecret(String key) {
 		synchronized (store()) {
-			this.secrets.remove(checkKey(key));
+			if (this.secrets.remove(checkKey(key)) != null) {
+				store().changed();
+			}
 			return this;
 		}
 	}
@@ -116,6 +123,7 @@ public final class FolderSpec {
 		}
 		synchronized (store()) {
 			this.imports.add(new SecretImport(environmentSlug, SecretStore.normalizePath(path)));
+			store().changed();
 			return this;
 		}
 	}
@@ -130,6 +138,19 @@ public final class FolderSpec {
 
 	String id() {
 		return this.id;
+	}
+
+	/**
+	 * Return the folder name, the last segment of its path; the server names the root
+	 * folder {@code root}.
+	 * @return the name
+	 */
+	String name() {
+		return "/".equals(this.path) ? "root" : this.path.substring(this.path.lastIndexOf('/') + 1);
+	}
+
+	Instant createdAt() {
+		return this.createdAt;
 	}
 
 	EnvironmentSpec environment() {

@@ -34,8 +34,17 @@ public final class IdentitySpec {
 
 	private final Set<String> hiddenFolders = new CopyOnWriteArraySet<>();
 
-	IdentitySpec(String identityId) {
+	private final Runnable permissionsChanged;
+
+	/**
+	 * Create an identity.
+	 * @param identityId the identity id
+	 * @param permissionsChanged called when what the identity may read changes, so that
+	 * answers rendered for it are not reused
+	 */
+	IdentitySpec(String identityId, Runnable permissionsChanged) {
 		this.identityId = identityId;
+		this.permissionsChanged = permissionsChanged;
 	}
 
 	/**
@@ -101,6 +110,7 @@ public final class IdentitySpec {
 	 */
 	public IdentitySpec canReadProject(String projectId) {
 		this.readableProjects.add(projectId);
+		this.permissionsChanged.run();
 		return this;
 	}
 
@@ -115,6 +125,7 @@ public final class IdentitySpec {
 	 */
 	public IdentitySpec hiddenValues(String projectId, String environmentSlug, String secretPath) {
 		this.hiddenFolders.add(folderKey(projectId, environmentSlug, SecretStore.normalizePath(secretPath)));
+		this.permissionsChanged.run();
 		return this;
 	}
 

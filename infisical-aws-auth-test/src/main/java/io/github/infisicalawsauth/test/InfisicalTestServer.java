@@ -1,25 +1,20 @@
 package io.github.infisicalawsauth.test;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import javax.net.ssl.SSLContext;
 
-import com.sun.net.httpserver.HttpServer;
-import com.sun.net.httpserver.HttpsConfigurator;
-import com.sun.net.httpserver.HttpsServer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -63,6 +58,12 @@ public final class InfisicalTestServer implements AutoCloseable {
 
 	static final String REVOKE_PATH = "/api/v1/auth/token/revoke";
 
+	private static final String BEARER = "Bearer ";
+
+	static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(30);
+
+	static final int DEFAULT_MAX_RECORDED_REQUESTS = 1000;
+
 	private final Generation generation;
 
 	private final Clock clock;
@@ -75,13 +76,17 @@ public final class InfisicalTestServer implements AutoCloseable {
 
 	private final SecretStore store;
 
+	private final RenderedAnswers renderedAnswers;
+
 	private final Faults faults = new Faults();
 
 	private final Map<String, IdentitySpec> identities = new ConcurrentHashMap<>();
 
 	private final Set<String> organizations = ConcurrentHashMap.newKeySet();
 
-	private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
+	private final Deque<RecordedRequest> requests = new ArrayDeque<>();
+
+	private final int maxRecordedRequests;
 
 	private final AtomicInteger loginCount = new AtomicInteger();
 
@@ -91,30 +96,40 @@ public final class InfisicalTestServer implements AutoCloseable {
 
 	private final AtomicInteger secretReadCount = new AtomicInteger();
 
+	private final AtomicInteger folderReadCount = new AtomicInteger();
+
 	private final Object lifecycleMonitor = new Object();
 
 	private final int port;
 
-	private @Nullable HttpServer httpServer;
+	private final @Nullable SSLContext sslContext;
+
+	private final Duration idleTimeout;
+
+	private final RequestHandler handler;
+
+	private @Nullable LoopbackHttpServer httpServer;
 
 	private boolean closed;
 
-	private final @Nullable SSLContext sslContext;
-
-	private InfisicalTestServer(Generation generation, Clock clock, int port, @Nullable SSLContext sslContext) {
-		this.generation = generation;
-		this.clock = clock;
-		this.sslContext = sslContext;
-		this.tokens = new AccessTokens(generation, clock);
-		this.store = new SecretStore(clock);
+	private InfisicalTestServer(Builder builder) {
+		this.generation = builder.generation;
+		this.clock = builder.clock;
+		this.sslContext = builder.sslContext;
+		this.idleTimeout = builder.idleTimeout;
+		this.maxRecordedRequests = builder.maxRecordedRequests;
+		this.tokens = new AccessTokens(this.generation, this.clock);
+		this.store = new SecretStore(this.clock);
+		this.renderedAnswers = new RenderedAnswers(this.store);
 		AtomicInteger threadNumber = new AtomicInteger();
 		this.executor = Executors.newCachedThreadPool((runnable) -> {
 			Thread thread = new Thread(runnable, "infisical-test-server-" + threadNumber.incrementAndGet());
 			thread.setDaemon(true);
 			return thread;
 		});
-		this.httpServer = bind(port);
-		this.port = this.httpServer.getAddress().getPort();
+		this.handler = new RequestHandler(this);
+		this.httpServer = bind(builder.port);
+		this.port = this.httpServer.port();
 	}
 
 	/**
@@ -160,13 +175,15 @@ public final class InfisicalTestServer implements AutoCloseable {
 	}
 
 	/**
-	 * Stop accepting connections, as a server that is down. State (identities, tokens,
-	 * secrets) is kept; {@link #restart()} brings the server back on the same port.
+	 * Stop accepting connections and close the open ones, as a server that is down:
+	 * requests in progress fail, idle keep-alive connections are closed. State
+	 * (identities, tokens, secrets, faults, recorded requests) is kept;
+	 * {@link #restart()} brings the server back on the same port.
 	 */
 	public void stop() {
 		synchronized (this.lifecycleMonitor) {
 			if (this.httpServer != null) {
-				this.httpServer.stop(0);
+				this.httpServer.stop();
 				this.httpServer = null;
 			}
 		}
@@ -236,7 +253,7 @@ public final class InfisicalTestServer implements AutoCloseable {
 	 */
 	public IdentitySpec addIdentity(String identityId) {
 		checkNotEmpty(identityId, "identityId");
-		return this.identities.computeIfAbsent(identityId, IdentitySpec::new);
+		return this.identities.computeIfAbsent(identityId, (id) -> new IdentitySpec(id, this.store::changed));
 	}
 
 	/**
@@ -327,21 +344,36 @@ public final class InfisicalTestServer implements AutoCloseable {
 	}
 
 	/**
-	 * Return the requests received so far, oldest first.
-	 * @return a snapshot of the requests
+	 * Return the number of folder list requests received ({@code GET /api/v1/folders}),
+	 * including failed, faulted and {@code 304} ones.
+	 * @return the folder read count
 	 */
-	public List<RecordedRequest> requests() {
-		return List.copyOf(this.requests);
+	public int folderReadCount() {
+		return this.folderReadCount.get();
 	}
 
 	/**
-	 * Return the requests received so far whose path starts with the given prefix.
+	 * Return the latest requests received, oldest first. Only the latest
+	 * {@link Builder#maxRecordedRequests(int) maxRecordedRequests} (1000 by default) are
+	 * kept, so that a long-running server uses constant memory; the counters such as
+	 * {@link #loginCount()} count every request.
+	 * @return a snapshot of the recorded requests
+	 */
+	public List<RecordedRequest> requests() {
+		synchronized (this.requests) {
+			return List.copyOf(this.requests);
+		}
+	}
+
+	/**
+	 * Return the recorded requests whose path starts with the given prefix, oldest first.
+	 * Only the latest requests are kept, as described for {@link #requests()}.
 	 * @param pathPrefix the path prefix
 	 * @return a snapshot of the matching requests
 	 */
 	public List<RecordedRequest> requests(String pathPrefix) {
 		List<RecordedRequest> matching = new ArrayList<>();
-		for (RecordedRequest request : this.requests) {
+		for (RecordedRequest request : requests()) {
 			if (request.path().startsWith(pathPrefix)) {
 				matching.add(request);
 			}
@@ -353,11 +385,14 @@ public final class InfisicalTestServer implements AutoCloseable {
 	 * Forget the recorded requests and reset the counters.
 	 */
 	public void clearRequests() {
-		this.requests.clear();
+		synchronized (this.requests) {
+			this.requests.clear();
+		}
 		this.loginCount.set(0);
 		this.renewCount.set(0);
 		this.revokeCount.set(0);
 		this.secretReadCount.set(0);
+		this.folderReadCount.set(0);
 	}
 
 	/**
@@ -394,8 +429,32 @@ public final class InfisicalTestServer implements AutoCloseable {
 		return this.store;
 	}
 
+	RenderedAnswers renderedAnswers() {
+		return this.renderedAnswers;
+	}
+
 	Faults faults() {
 		return this.faults;
+	}
+
+	/**
+	 * Authenticate an API call by its {@code Authorization: Bearer} token, using one of
+	 * the token's uses.
+	 * @param request the request
+	 * @return the identity the token belongs to
+	 * @throws ApiError the 401 or 403 the server answers for a missing or refused token
+	 */
+	IdentitySpec authenticate(RecordedRequest request) {
+		String authorization = request.header("Authorization");
+		if (authorization == null || !authorization.startsWith(BEARER)) {
+			throw ApiError.unauthorized("Token missing");
+		}
+		AccessTokens.TokenState token = this.tokens.authenticate(authorization.substring(BEARER.length()));
+		IdentitySpec identity = this.identities.get(token.identityId);
+		if (identity == null) {
+			throw ApiError.unauthorized("No identity access token found");
+		}
+		return identity;
 	}
 
 	@Nullable IdentitySpec identity(String identityId) {
@@ -407,7 +466,14 @@ public final class InfisicalTestServer implements AutoCloseable {
 	}
 
 	void record(RecordedRequest request) {
-		this.requests.add(request);
+		synchronized (this.requests) {
+			if (this.maxRecordedRequests > 0) {
+				if (this.requests.size() == this.maxRecordedRequests) {
+					this.requests.removeFirst();
+				}
+				this.requests.addLast(request);
+			}
+		}
 		String path = request.path();
 		if (path.equals(LOGIN_PATH)) {
 			this.loginCount.incrementAndGet();
@@ -422,28 +488,14 @@ public final class InfisicalTestServer implements AutoCloseable {
 				&& (path.startsWith(SecretRoutes.V3_PATH) || path.startsWith(SecretRoutes.V4_PATH))) {
 			this.secretReadCount.incrementAndGet();
 		}
+		else if ("GET".equals(request.method()) && path.equals(FolderRoutes.PATH)) {
+			this.folderReadCount.incrementAndGet();
+		}
 	}
 
-	private HttpServer bind(int port) {
-		try {
-			InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
-			HttpServer server;
-			if (this.sslContext != null) {
-				HttpsServer https = HttpsServer.create(address, 200);
-				https.setHttpsConfigurator(new HttpsConfigurator(this.sslContext));
-				server = https;
-			}
-			else {
-				server = HttpServer.create(address, 200);
-			}
-			server.createContext("/", new RequestHandler(this));
-			server.setExecutor(this.executor);
-			server.start();
-			return server;
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException("Cannot start the Infisical test server on port " + port, ex);
-		}
+	private LoopbackHttpServer bind(int port) {
+		return LoopbackHttpServer.start(port, this.sslContext, this.executor, this.handler, this.clock,
+				this.idleTimeout);
 	}
 
 	private static void checkNotEmpty(@Nullable String value, String name) {
@@ -471,6 +523,10 @@ public final class InfisicalTestServer implements AutoCloseable {
 		private int port;
 
 		private @Nullable SSLContext sslContext;
+
+		private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
+
+		private int maxRecordedRequests = DEFAULT_MAX_RECORDED_REQUESTS;
 
 		private Builder() {
 		}
@@ -528,11 +584,42 @@ public final class InfisicalTestServer implements AutoCloseable {
 		}
 
 		/**
+		 * Set how long a keep-alive connection may stay idle (or a client may take to
+		 * send a request) before the server closes it, so that threads do not pile up.
+		 * @param idleTimeout the timeout, 30 seconds by default
+		 * @return this builder
+		 */
+		public Builder idleTimeout(Duration idleTimeout) {
+			if (idleTimeout == null || idleTimeout.isNegative() || idleTimeout.isZero()) {
+				throw new IllegalArgumentException("'idleTimeout' must be positive");
+			}
+			this.idleTimeout = idleTimeout;
+			return this;
+		}
+
+		/**
+		 * Set how many of the latest requests {@link InfisicalTestServer#requests()}
+		 * keeps. Older ones are forgotten, so that a long-running server (a soak test, a
+		 * sample application) uses constant memory; the counters still count every
+		 * request.
+		 * @param maxRecordedRequests the number of requests to keep, 1000 by default,
+		 * {@code 0} to record none
+		 * @return this builder
+		 */
+		public Builder maxRecordedRequests(int maxRecordedRequests) {
+			if (maxRecordedRequests < 0) {
+				throw new IllegalArgumentException("'maxRecordedRequests' must not be negative");
+			}
+			this.maxRecordedRequests = maxRecordedRequests;
+			return this;
+		}
+
+		/**
 		 * Start the server.
 		 * @return the running server
 		 */
 		public InfisicalTestServer start() {
-			return new InfisicalTestServer(this.generation, this.clock, this.port, this.sslContext);
+			return new InfisicalTestServer(this);
 		}
 
 	}

@@ -35,7 +35,10 @@ public final class ProjectSpec {
 			throw new IllegalArgumentException("'slug' must not be empty");
 		}
 		synchronized (this.store) {
-			return this.environments.computeIfAbsent(slug, (key) -> new EnvironmentSpec(this, key));
+			return this.environments.computeIfAbsent(slug, (key) -> {
+				this.store.changed();
+				return new EnvironmentSpec(this, key);
+			});
 		}
 	}
 

@@ -1,9 +1,8 @@
 package io.github.infisicalawsauth.test;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -12,8 +11,6 @@ import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpHandler;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -21,13 +18,23 @@ import org.jspecify.annotations.Nullable;
  *
  * @author Infisical AWS Auth contributors
  */
-final class RequestHandler implements HttpHandler {
+final class RequestHandler implements LoopbackHttpServer.Handler {
 
 	private static final Logger logger = Logger.getLogger(InfisicalTestServer.class.getName());
 
 	private static final String REQUEST_ID_CHARACTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
 	private static final SecureRandom random = new SecureRandom();
+
+	private static final byte[] OVERSIZED_START = "{\"secrets\":[{\"secretKey\":\"PAD\",\"secretValue\":\""
+		.getBytes(StandardCharsets.US_ASCII);
+
+	private static final byte[] OVERSIZED_END = "\"}]}".getBytes(StandardCharsets.US_ASCII);
+
+	/**
+	 * Padding written piece by piece: the body is never held in memory as a whole.
+	 */
+	private static final byte[] OVERSIZED_PADDING = "x".repeat(8192).getBytes(StandardCharsets.US_ASCII);
 
 	private final InfisicalTestServer server;
 
@@ -37,32 +44,34 @@ final class RequestHandler implements HttpHandler {
 
 	private final SecretRoutes secretRoutes;
 
+	private final FolderRoutes folderRoutes;
+
 	RequestHandler(InfisicalTestServer server) {
 		this.server = server;
 		this.generation = server.generation();
 		this.authRoutes = new AuthRoutes(server);
 		this.secretRoutes = new SecretRoutes(server);
+		this.folderRoutes = new FolderRoutes(server);
 	}
 
 	@Override
 	public void handle(HttpExchange exchange) throws IOException {
+		RecordedRequest request;
 		try {
-			RecordedRequest request = read(exchange);
-			this.server.record(request);
-			Fault fault = this.server.faults().next(request.path());
-			if (fault != null && applyFault(fault, request, exchange)) {
-				return;
-			}
-			Reply reply = answer(request);
-			logger.fine(() -> request.method() + " " + request.path() + " -> " + reply.status());
-			write(exchange, reply);
+			request = read(exchange);
 		}
-		catch (IOException ex) {
-			logger.log(Level.FINE, "Connection failed", ex);
+		catch (URISyntaxException ex) {
+			write(exchange, Reply.json(400, ApiError.badRequest("Malformed request target").toJson(null)));
+			return;
 		}
-		finally {
-			exchange.close();
+		this.server.record(request);
+		Fault fault = this.server.faults().next(request.path());
+		if (fault != null && applyFault(fault, request, exchange)) {
+			return;
 		}
+		Reply reply = answer(request);
+		logger.fine(() -> request.method() + " " + request.path() + " -> " + reply.status());
+		write(exchange, reply);
 	}
 
 	private Reply answer(RecordedRequest request) {
@@ -94,6 +103,9 @@ final class RequestHandler implements HttpHandler {
 			}
 		}
 		if ("GET".equals(method)) {
+			if (path.equals(FolderRoutes.PATH)) {
+				return this.folderRoutes.list(request);
+			}
 			if (path.equals(SecretRoutes.V3_PATH)) {
 				return this.secretRoutes.list(request, false);
 			}
@@ -139,8 +151,7 @@ final class RequestHandler implements HttpHandler {
 				return false;
 			}
 			case DROP_CONNECTION -> {
-				// Closing an exchange before sending headers closes the connection
-				exchange.close();
+				exchange.drop();
 				return true;
 			}
 			case MALFORMED_BODY -> {
@@ -158,8 +169,32 @@ final class RequestHandler implements HttpHandler {
 				write(exchange, error(statusError(fault.statusCode())));
 				return true;
 			}
+			case OVERSIZED_BODY -> {
+				writeOversizedBody(exchange, fault.bodyLength());
+				return true;
+			}
 		}
 		return false;
+	}
+
+	private static void writeOversizedBody(HttpExchange exchange, long length) throws IOException {
+		exchange.sendStreamed(200, Map.of("Content-Type", Reply.JSON_CONTENT_TYPE), length, (output) -> {
+			if (length < OVERSIZED_START.length + OVERSIZED_END.length) {
+				byte[] text = (new String(OVERSIZED_START, StandardCharsets.US_ASCII)
+						+ new String(OVERSIZED_END, StandardCharsets.US_ASCII))
+					.getBytes(StandardCharsets.US_ASCII);
+				output.write(text, 0, (int) length);
+				return;
+			}
+			output.write(OVERSIZED_START);
+			long padding = length - OVERSIZED_START.length - OVERSIZED_END.length;
+			while (padding > 0) {
+				int piece = (int) Math.min(OVERSIZED_PADDING.length, padding);
+				output.write(OVERSIZED_PADDING, 0, piece);
+				padding -= piece;
+			}
+			output.write(OVERSIZED_END);
+		});
 	}
 
 	private static ApiError statusError(int status) {
@@ -190,17 +225,12 @@ final class RequestHandler implements HttpHandler {
 		return id.toString();
 	}
 
-	private static RecordedRequest read(HttpExchange exchange) throws IOException {
-		byte[] body;
-		try (InputStream input = exchange.getRequestBody()) {
-			ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-			input.transferTo(buffer);
-			body = buffer.toByteArray();
-		}
-		String rawQuery = exchange.getRequestURI().getRawQuery();
-		return new RecordedRequest(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
-				exchange.getRequestURI().getRawPath(), parseQuery(rawQuery), exchange.getRequestHeaders(),
-				new String(body, StandardCharsets.UTF_8));
+	private static RecordedRequest read(HttpExchange exchange) throws URISyntaxException {
+		URI target = new URI(exchange.target());
+		String path = (target.getPath() != null) ? target.getPath() : exchange.target();
+		String rawPath = (target.getRawPath() != null) ? target.getRawPath() : exchange.target();
+		return new RecordedRequest(exchange.method(), path, rawPath, parseQuery(target.getRawQuery()),
+				exchange.headers(), new String(exchange.body(), StandardCharsets.UTF_8));
 	}
 
 	private static Map<String, String> parseQuery(@Nullable String rawQuery) {
@@ -231,14 +261,7 @@ final class RequestHandler implements HttpHandler {
 	}
 
 	private static void write(HttpExchange exchange, Reply reply) throws IOException {
-		reply.headers().forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
-		boolean empty = reply.body().length == 0;
-		exchange.sendResponseHeaders(reply.status(), empty ? -1 : reply.body().length);
-		if (!empty) {
-			try (OutputStream output = exchange.getResponseBody()) {
-				output.write(reply.body());
-			}
-		}
+		exchange.send(reply.status(), reply.headers(), reply.body());
 	}
 
 }

@@ -1,24 +1,17 @@
 package io.github.infisicalawsauth.test;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 import tools.jackson.databind.node.ArrayNode;
-import tools.jackson.databind.node.MissingNode;
 import tools.jackson.databind.node.ObjectNode;
-import tools.jackson.databind.node.StringNode;
 
-import io.github.infisicalawsauth.test.AccessTokens.TokenState;
 import io.github.infisicalawsauth.test.FolderSpec.StoredSecret;
 
 /**
@@ -35,9 +28,7 @@ final class SecretRoutes {
 
 	static final String HIDDEN_VALUE = "<hidden-by-infisical>";
 
-	private static final String BEARER = "Bearer ";
-
-	private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'")
+	static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'")
 		.withZone(ZoneOffset.UTC);
 
 	private final InfisicalTestServer server;
@@ -50,8 +41,8 @@ final class SecretRoutes {
 	}
 
 	Reply list(RecordedRequest request, boolean v4) {
-		IdentitySpec identity = authenticate(request);
-		Query query = new Query(request.queryParameters());
+		IdentitySpec identity = this.server.authenticate(request);
+		QueryParameters query = new QueryParameters(request.queryParameters(), this.generation);
 		String projectId = query.required(v4 ? "projectId" : "workspaceId");
 		String environment = query.required("environment");
 		String secretPath = SecretStore.removeTrailingSlash(query.optional("secretPath", "/"));
@@ -65,8 +56,10 @@ final class SecretRoutes {
 		Set<String> tagSlugs = v4 ? tagSlugs(query.optional("tagSlugs", "")) : Set.of();
 		query.failIfInvalid();
 		checkCanRead(identity, projectId, environment, secretPath);
-		SecretStore store = this.server.store();
-		synchronized (store) {
+		List<Object> key = List.of("list", v4, identity.identityId(), projectId, environment, secretPath, viewValues,
+				expand, recursive, includeImports, List.copyOf(new TreeSet<>(tagSlugs)));
+		return this.server.renderedAnswers().answer(request, key, () -> {
+			SecretStore store = this.server.store();
 			FolderSpec folder = store.find(projectId, environment, secretPath);
 			ObjectNode body = Json.MAPPER.createObjectNode();
 			ArrayNode secrets = body.putArray("secrets");
@@ -77,7 +70,7 @@ final class SecretRoutes {
 				if (includeImports) {
 					body.putArray("imports");
 				}
-				return withETag(request, body);
+				return body;
 			}
 			List<FolderSpec> folders = store.folders(folder, recursive);
 			for (FolderSpec listed : folders) {
@@ -110,13 +103,13 @@ final class SecretRoutes {
 					}
 				}
 			}
-			return withETag(request, body);
-		}
+			return body;
+		});
 	}
 
 	Reply single(RecordedRequest request, boolean v4, String secretName) {
-		IdentitySpec identity = authenticate(request);
-		Query query = new Query(request.queryParameters());
+		IdentitySpec identity = this.server.authenticate(request);
+		QueryParameters query = new QueryParameters(request.queryParameters(), this.generation);
 		String projectId = query.required(v4 ? "projectId" : "workspaceId");
 		String environment = query.required("environment");
 		String secretPath = SecretStore.removeTrailingSlash(query.optional("secretPath", "/"));
@@ -125,8 +118,10 @@ final class SecretRoutes {
 		boolean includeImports = query.flag(v4 ? "includeImports" : "include_imports", true);
 		query.failIfInvalid();
 		checkCanRead(identity, projectId, environment, secretPath);
-		SecretStore store = this.server.store();
-		synchronized (store) {
+		List<Object> key = List.of("single", v4, identity.identityId(), projectId, environment, secretPath, viewValues,
+				expand, includeImports, secretName);
+		return this.server.renderedAnswers().answer(request, key, () -> {
+			SecretStore store = this.server.store();
 			FolderSpec folder = store.find(projectId, environment, secretPath);
 			if (folder == null) {
 				throw this.generation.reportsMissingFolder() ? folderNotFound(secretPath, environment)
@@ -151,21 +146,8 @@ final class SecretRoutes {
 			boolean hidden = isHidden(identity, owner, viewValues);
 			ObjectNode body = Json.MAPPER.createObjectNode();
 			body.set("secret", secretJson(owner, secret, hidden, expand, this.generation.hidesSecretValues()));
-			return withETag(request, body);
-		}
-	}
-
-	private IdentitySpec authenticate(RecordedRequest request) {
-		String authorization = request.header("Authorization");
-		if (authorization == null || !authorization.startsWith(BEARER)) {
-			throw ApiError.unauthorized("Token missing");
-		}
-		TokenState token = this.server.tokens().authenticate(authorization.substring(BEARER.length()));
-		IdentitySpec identity = this.server.identity(token.identityId);
-		if (identity == null) {
-			throw ApiError.unauthorized("No identity access token found");
-		}
-		return identity;
+			return body;
+		});
 	}
 
 	private void checkCanRead(IdentitySpec identity, String projectId, String environment, String secretPath) {
@@ -228,38 +210,6 @@ final class SecretRoutes {
 		return json;
 	}
 
-	private static Reply withETag(RecordedRequest request, ObjectNode body) {
-		byte[] bytes = Json.MAPPER.writeValueAsString(body).getBytes(StandardCharsets.UTF_8);
-		String etag = "\"" + Base64.getEncoder().encodeToString(sha1(bytes)) + "\"";
-		String ifNoneMatch = request.header("If-None-Match");
-		if (ifNoneMatch != null && matches(ifNoneMatch, etag)) {
-			return new Reply(304, Map.of("ETag", etag), new byte[0]);
-		}
-		return Reply.json(200, bytes).withHeader("ETag", etag);
-	}
-
-	private static boolean matches(String ifNoneMatch, String etag) {
-		for (String candidate : ifNoneMatch.split(",")) {
-			String trimmed = candidate.trim();
-			if (trimmed.startsWith("W/")) {
-				trimmed = trimmed.substring(2);
-			}
-			if (trimmed.equals("*") || trimmed.equals(etag)) {
-				return true;
-			}
-		}
-		return false;
-	}
-
-	private static byte[] sha1(byte[] bytes) {
-		try {
-			return MessageDigest.getInstance("SHA-1").digest(bytes);
-		}
-		catch (NoSuchAlgorithmException ex) {
-			throw new IllegalStateException(ex);
-		}
-	}
-
 	private static Set<String> tagSlugs(String value) {
 		return Arrays.stream(value.split(","))
 			.map(String::trim)
@@ -274,56 +224,6 @@ final class SecretRoutes {
 
 	private static ApiError secretNotFound(String secretName) {
 		return ApiError.notFound("Secret with name '" + secretName + "' not found");
-	}
-
-	/**
-	 * Query parameters validated the way the server's schema does, collecting issues.
-	 */
-	private final class Query {
-
-		private final Map<String, String> parameters;
-
-		private final List<ObjectNode> issues = new ArrayList<>();
-
-		Query(Map<String, String> parameters) {
-			this.parameters = parameters;
-		}
-
-		String required(String name) {
-			String value = this.parameters.get(name);
-			if (value == null) {
-				this.issues.add(Json.invalidType(name, "string", MissingNode.getInstance()));
-				return "";
-			}
-			return value.trim();
-		}
-
-		String optional(String name, String defaultValue) {
-			String value = this.parameters.get(name);
-			return (value != null) ? value : defaultValue;
-		}
-
-		boolean flag(String name, boolean defaultValue) {
-			String value = this.parameters.get(name);
-			if (value == null) {
-				return defaultValue;
-			}
-			if (!value.equals("true") && !value.equals("false")) {
-				ObjectNode issue = Json.issue("invalid_enum_value", name,
-						"Invalid enum value. Expected 'true' | 'false', received '" + value + "'");
-				issue.set("received", StringNode.valueOf(value));
-				this.issues.add(issue);
-				return defaultValue;
-			}
-			return Boolean.parseBoolean(value);
-		}
-
-		void failIfInvalid() {
-			if (!this.issues.isEmpty()) {
-				throw ApiError.validation(SecretRoutes.this.generation.validationFailureStatus(), this.issues);
-			}
-		}
-
 	}
 
 }

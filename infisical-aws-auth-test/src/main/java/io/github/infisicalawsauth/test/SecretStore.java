@@ -15,7 +15,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * The projects, environments, folders and secrets of a test server. Every read and write
  * holds the store's monitor, so that a response and its {@code ETag} always describe one
- * consistent state.
+ * consistent state. Every change bumps a {@link #version() version}, so that rendered
+ * answers can be kept until something changes.
  *
  * @author Infisical AWS Auth contributors
  */
@@ -29,18 +30,52 @@ final class SecretStore {
 
 	private final Map<String, ProjectSpec> projects = new LinkedHashMap<>();
 
+	private long version;
+
 	SecretStore(Clock clock) {
 		this.clock = clock;
 	}
 
 	ProjectSpec project(String projectId) {
 		synchronized (this) {
-			return this.projects.computeIfAbsent(projectId, (id) -> new ProjectSpec(this, id));
+			return this.projects.computeIfAbsent(projectId, (id) -> {
+				changed();
+				return new ProjectSpec(this, id);
+			});
 		}
+	}
+
+	/**
+	 * Record a change of anything an answer may show: a project, environment, folder,
+	 * secret, import or permission.
+	 */
+	void changed() {
+		synchronized (this) {
+			this.version++;
+		}
+	}
+
+	/**
+	 * Return the version of the store's content. Call with the monitor held.
+	 * @return the version, different after every change
+	 */
+	long version() {
+		return this.version;
 	}
 
 	Instant now() {
 		return this.clock.instant();
+	}
+
+	/**
+	 * Find an environment. Call with the monitor held.
+	 * @param projectId the project id
+	 * @param environmentSlug the environment slug
+	 * @return the environment or {@code null}
+	 */
+	@Nullable EnvironmentSpec findEnvironment(String projectId, String environmentSlug) {
+		ProjectSpec project = this.projects.get(projectId);
+		return (project != null) ? project.find(environmentSlug) : null;
 	}
 
 	/**
