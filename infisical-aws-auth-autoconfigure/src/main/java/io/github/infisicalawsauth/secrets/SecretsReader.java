@@ -30,6 +30,8 @@ final class SecretsReader {
 
 	static final String V3_PATH = "/v3/secrets/raw";
 
+	static final String FOLDERS_PATH = "/v1/folders";
+
 	static final String HIDDEN_VALUE = "<hidden-by-infisical>";
 
 	private static final Log logger = LogFactory.getLog(SecretsReader.class);
@@ -62,7 +64,58 @@ final class SecretsReader {
 			return null;
 		}
 		JsonNode body = response.read(JsonNode.class);
+		if (Boolean.FALSE.equals(this.useV4) && isEmpty(body)) {
+			// the 2024 server answers a missing environment or folder with empty lists
+			checkFolderExists(location);
+		}
 		return new SecretsSnapshot(location, merge(location, body), response.etag());
+	}
+
+	private static boolean isEmpty(JsonNode body) {
+		return body.path("secrets").isEmpty() && body.path("imports").isEmpty();
+	}
+
+	/**
+	 * Tell a missing environment or folder from an empty one by listing the child folders
+	 * of the parent: a missing environment answers 404, a missing folder is not listed.
+	 */
+	private void checkFolderExists(SecretLocation location) {
+		String path = location.getPath();
+		int slash = path.lastIndexOf('/');
+		String parent = (slash <= 0) ? "/" : path.substring(0, slash);
+		String name = path.substring(slash + 1);
+		Map<String, String> query = new LinkedHashMap<>();
+		query.put("workspaceId", location.getProjectId());
+		query.put("environment", location.getEnvironment());
+		query.put("path", parent);
+		JsonNode folders;
+		try {
+			folders = withToken(FOLDERS_PATH, query, null).read(JsonNode.class).path("folders");
+		}
+		catch (InfisicalApiException ex) {
+			if (ex.getStatusCode() == 404 && !isRouteMissing(ex)) {
+				throw new SecretsNotFoundException("Reading the secrets of " + location.describe(), ex.getError(),
+						ex.getServerMessage(), ex.getReqId());
+			}
+			if (ex.isTransient()) {
+				throw ex;
+			}
+			logger.warn(
+					"Cannot tell whether " + location.describe() + " exists; reading it as empty: " + ex.getMessage());
+			return;
+		}
+		if (name.isEmpty()) {
+			return;
+		}
+		for (JsonNode folder : folders) {
+			if (name.equals(text(folder, "name"))) {
+				return;
+			}
+		}
+		throw new SecretsNotFoundException("Reading the secrets of " + location.describe(), "NotFound",
+				"Folder '" + path + "' does not exist in environment '" + location.getEnvironment()
+						+ "' (the server answered an empty list; its folders API does not list it)",
+				null);
 	}
 
 	/**

@@ -258,10 +258,48 @@ class InfisicalSecretsClientIntegrationTests {
 	}
 
 	@Test
-	void getSecretsOfMissingFolderOn2024ServerIsEmpty() {
+	void getSecretsOfMissingFolderOn2024ServerThrowsNotFound() {
+		// that server answers 200 with empty lists; its folders API tells the difference
 		InfisicalTestServer server = server(Generation.V2024);
-		server.project(PROJECT).environment("dev");
-		assertThat(client(server).getSecrets(SecretLocation.of(PROJECT, "dev", "/missing"))).isEmpty();
+		server.project(PROJECT).environment("dev").folder("/app").secret("KEY", "value");
+		InfisicalSecretsClient client = client(server);
+		assertThatExceptionOfType(SecretsNotFoundException.class)
+			.isThrownBy(() -> client.getSecrets(SecretLocation.of(PROJECT, "dev", "/app/missing")))
+			.withMessageContaining("path '/app/missing'")
+			.withMessageContaining("does not exist");
+		assertThatExceptionOfType(SecretsNotFoundException.class)
+			.isThrownBy(() -> client.getSecrets(SecretLocation.of(PROJECT, "dev", "/missing/deeper")));
+		assertThatExceptionOfType(SecretsNotFoundException.class)
+			.isThrownBy(() -> client.getSecrets(SecretLocation.of(PROJECT, "nope", "/")))
+			.withMessageContaining("Environment with slug 'nope' not found");
+	}
+
+	@Test
+	void getSecretsOfEmptyFolderOn2024ServerIsEmptyAndOnlyThenAsksForFolders() {
+		InfisicalTestServer server = server(Generation.V2024);
+		server.project(PROJECT).environment("dev").secret("ROOT", "value");
+		server.project(PROJECT).environment("dev").folder("/empty");
+		InfisicalSecretsClient client = client(server);
+		assertThat(client.getSecrets(SecretLocation.of(PROJECT, "dev", "/"))).containsOnlyKeys("ROOT");
+		assertThat(server.folderReadCount()).isZero();
+		assertThat(client.getSecrets(SecretLocation.of(PROJECT, "dev", "/empty"))).isEmpty();
+		assertThat(server.folderReadCount()).isOne();
+		assertThat(server.requests("/api/v1/folders").get(0).queryParameters()).containsEntry("path", "/")
+			.containsEntry("workspaceId", PROJECT)
+			.containsEntry("environment", "dev");
+	}
+
+	@Test
+	void getSecretsOfAnOversizedAnswerFailsWithoutReadingItWhole() {
+		InfisicalTestServer server = server(Generation.CURRENT);
+		server.project(PROJECT).environment("dev").secret("KEY", "value");
+		InfisicalSecretsClient client = client(server);
+		server.enqueueFaults("/api/v4/secrets", Fault.oversizedBody(512L * 1024 * 1024));
+		assertThatExceptionOfType(InfisicalApiException.class)
+			.isThrownBy(() -> client.getSecrets(SecretLocation.of(PROJECT, "dev", "/")))
+			.withMessageContaining("infisical.max-response-size")
+			.withMessageContaining("536870912 bytes");
+		assertThat(client.getSecrets(SecretLocation.of(PROJECT, "dev", "/"))).containsEntry("KEY", "value");
 	}
 
 	@Test

@@ -124,6 +124,30 @@ class InfisicalConfigDataIntegrationTests {
 	}
 
 	@Test
+	void requiredImportOfMissingFolderOn2024ServerFailsStartupAndOptionalOneStarts(CapturedOutput output) {
+		// that server answers a missing folder with an empty list, not 404
+		InfisicalTestServer server = server(Generation.V2024);
+		server.project(PROJECT).environment("dev").secret("DB_PASSWORD", DB_PASSWORD);
+		server.project(PROJECT).environment("dev").folder("/empty");
+		assertThatException().isThrownBy(() -> run(server, "--spring.config.import=infisical:,infisical:/missing"))
+			.satisfies((ex) -> assertThat(messages(ex)).contains("path '/missing'").contains("does not exist"));
+		assertThat(output).contains("APPLICATION FAILED TO START");
+		ConfigurableApplicationContext context = run(server,
+				"--spring.config.import=infisical:,optional:infisical:/missing,infisical:/empty");
+		assertThat(context.getEnvironment().getProperty("DB_PASSWORD")).isEqualTo(DB_PASSWORD);
+	}
+
+	@Test
+	void oversizedAnswerFailsAnImportNamingTheLimit() {
+		InfisicalTestServer server = server(Generation.CURRENT);
+		server.project(PROJECT).environment("dev").secret("DB_PASSWORD", DB_PASSWORD);
+		server.failAlways("/api/v4/secrets", Fault.oversizedBody(64L * 1024 * 1024));
+		assertThatException().isThrownBy(() -> run(server, "--spring.config.import=infisical:"))
+			.satisfies((ex) -> assertThat(messages(ex)).contains("infisical.max-response-size"));
+		server.clearFaults();
+	}
+
+	@Test
 	void optionalImportOfMissingFolderOrUnreachableServerStarts() {
 		InfisicalTestServer server = server(Generation.CURRENT);
 		server.project(PROJECT).environment("dev").secret("DB_PASSWORD", DB_PASSWORD);
