@@ -1,5 +1,6 @@
 package io.github.infisicalawsauth.test;
 
+import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -97,6 +98,8 @@ public final class InfisicalTestServer implements AutoCloseable {
 	private final AtomicInteger secretReadCount = new AtomicInteger();
 
 	private final AtomicInteger folderReadCount = new AtomicInteger();
+
+	private final Map<String, AtomicInteger> stsCallCounts = new ConcurrentHashMap<>();
 
 	private final Object lifecycleMonitor = new Object();
 
@@ -247,6 +250,34 @@ public final class InfisicalTestServer implements AutoCloseable {
 	}
 
 	/**
+	 * Register an IAM role that callers of the {@link #stsEndpoint() STS endpoint} may
+	 * assume with {@code AssumeRole} (any authenticated caller may, and for at most one
+	 * hour, the default {@code MaxSessionDuration} of a role). The temporary credentials
+	 * it issues are accepted by the STS endpoint and by the Infisical login until they
+	 * expire by the server's clock; their caller is
+	 * {@code arn:aws:sts::ACCOUNT:assumed-role/NAME/SESSION}.
+	 * @param roleArn the role ARN, for example
+	 * {@code arn:aws:iam::123456789012:role/app-role}
+	 */
+	public void addAwsRole(String roleArn) {
+		checkNotEmpty(roleArn, "roleArn");
+		this.sts.addRole(roleArn);
+	}
+
+	/**
+	 * Return the endpoint of the server's stand-in for AWS STS, for the AWS SDK's
+	 * {@code StsClient.builder().endpointOverride(...)} or its {@code aws.endpointUrlSts}
+	 * system property. It answers {@code GetCallerIdentity} and {@code AssumeRole} in the
+	 * AWS Query protocol, verifying SigV4 signatures (service {@code sts}, any region)
+	 * against the credentials registered with {@link #addAwsCredentials} or issued by
+	 * {@code AssumeRole}.
+	 * @return the endpoint, the server's {@link #url()}
+	 */
+	public URI stsEndpoint() {
+		return URI.create(url());
+	}
+
+	/**
 	 * Add a machine identity with AWS IAM auth, or return the existing one.
 	 * @param identityId the identity id
 	 * @return the identity, to configure
@@ -353,6 +384,18 @@ public final class InfisicalTestServer implements AutoCloseable {
 	}
 
 	/**
+	 * Return the number of requests to the {@link #stsEndpoint() STS endpoint} for an
+	 * action, including refused and faulted ones.
+	 * @param action the action, for example {@code GetCallerIdentity} or
+	 * {@code AssumeRole}
+	 * @return the number of calls
+	 */
+	public int stsCallCount(String action) {
+		AtomicInteger count = this.stsCallCounts.get(action);
+		return (count != null) ? count.get() : 0;
+	}
+
+	/**
 	 * Return the latest requests received, oldest first. Only the latest
 	 * {@link Builder#maxRecordedRequests(int) maxRecordedRequests} (1000 by default) are
 	 * kept, so that a long-running server uses constant memory; the counters such as
@@ -393,6 +436,7 @@ public final class InfisicalTestServer implements AutoCloseable {
 		this.revokeCount.set(0);
 		this.secretReadCount.set(0);
 		this.folderReadCount.set(0);
+		this.stsCallCounts.clear();
 	}
 
 	/**
@@ -490,6 +534,10 @@ public final class InfisicalTestServer implements AutoCloseable {
 		}
 		else if ("GET".equals(request.method()) && path.equals(FolderRoutes.PATH)) {
 			this.folderReadCount.incrementAndGet();
+		}
+		else if ("POST".equals(request.method()) && path.equals(StsRoutes.PATH)) {
+			this.stsCallCounts.computeIfAbsent(StsRoutes.action(request), (action) -> new AtomicInteger())
+				.incrementAndGet();
 		}
 	}
 

@@ -46,12 +46,15 @@ final class RequestHandler implements LoopbackHttpServer.Handler {
 
 	private final FolderRoutes folderRoutes;
 
+	private final StsRoutes stsRoutes;
+
 	RequestHandler(InfisicalTestServer server) {
 		this.server = server;
 		this.generation = server.generation();
 		this.authRoutes = new AuthRoutes(server);
 		this.secretRoutes = new SecretRoutes(server);
 		this.folderRoutes = new FolderRoutes(server);
+		this.stsRoutes = new StsRoutes(server);
 	}
 
 	@Override
@@ -69,14 +72,14 @@ final class RequestHandler implements LoopbackHttpServer.Handler {
 		if (fault != null && applyFault(fault, request, exchange)) {
 			return;
 		}
-		Reply reply = answer(request);
+		Reply reply = answer(request, exchange.body());
 		logger.fine(() -> request.method() + " " + request.path() + " -> " + reply.status());
 		write(exchange, reply);
 	}
 
-	private Reply answer(RecordedRequest request) {
+	private Reply answer(RecordedRequest request, byte[] body) {
 		try {
-			return route(request);
+			return route(request, body);
 		}
 		catch (ApiError ex) {
 			return error(ex);
@@ -87,11 +90,13 @@ final class RequestHandler implements LoopbackHttpServer.Handler {
 		}
 	}
 
-	private Reply route(RecordedRequest request) {
+	private Reply route(RecordedRequest request, byte[] body) {
 		String method = request.method();
 		String path = request.path();
 		if ("POST".equals(method)) {
 			switch (path) {
+				case StsRoutes.PATH:
+					return this.stsRoutes.handle(request, body);
 				case InfisicalTestServer.LOGIN_PATH:
 					return this.authRoutes.login(request);
 				case InfisicalTestServer.RENEW_PATH:
@@ -229,8 +234,9 @@ final class RequestHandler implements LoopbackHttpServer.Handler {
 		URI target = new URI(exchange.target());
 		String path = (target.getPath() != null) ? target.getPath() : exchange.target();
 		String rawPath = (target.getRawPath() != null) ? target.getRawPath() : exchange.target();
-		return new RecordedRequest(exchange.method(), path, rawPath, parseQuery(target.getRawQuery()),
-				exchange.headers(), new String(exchange.body(), StandardCharsets.UTF_8));
+		return new RecordedRequest(exchange.method(), path, rawPath, target.getRawQuery(),
+				parseQuery(target.getRawQuery()), exchange.headers(),
+				new String(exchange.body(), StandardCharsets.UTF_8));
 	}
 
 	private static Map<String, String> parseQuery(@Nullable String rawQuery) {
