@@ -72,14 +72,14 @@ final class RequestHandler implements LoopbackHttpServer.Handler {
 		if (fault != null && applyFault(fault, request, exchange)) {
 			return;
 		}
-		Reply reply = answer(request, exchange.body());
+		Reply reply = answer(request, exchange.body(), (fault != null && fault.isAboutSts()) ? fault : null);
 		logger.fine(() -> request.method() + " " + request.path() + " -> " + reply.status());
 		write(exchange, reply);
 	}
 
-	private Reply answer(RecordedRequest request, byte[] body) {
+	private Reply answer(RecordedRequest request, byte[] body, @Nullable Fault stsFault) {
 		try {
-			return route(request, body);
+			return route(request, body, stsFault);
 		}
 		catch (ApiError ex) {
 			return error(ex);
@@ -90,7 +90,7 @@ final class RequestHandler implements LoopbackHttpServer.Handler {
 		}
 	}
 
-	private Reply route(RecordedRequest request, byte[] body) {
+	private Reply route(RecordedRequest request, byte[] body, @Nullable Fault stsFault) {
 		String method = request.method();
 		String path = request.path();
 		if ("POST".equals(method)) {
@@ -98,7 +98,7 @@ final class RequestHandler implements LoopbackHttpServer.Handler {
 				case StsRoutes.PATH:
 					return this.stsRoutes.handle(request, body);
 				case InfisicalTestServer.LOGIN_PATH:
-					return this.authRoutes.login(request);
+					return this.authRoutes.login(request, stsFault);
 				case InfisicalTestServer.RENEW_PATH:
 					return this.authRoutes.renew(request);
 				case InfisicalTestServer.REVOKE_PATH:
@@ -176,6 +176,21 @@ final class RequestHandler implements LoopbackHttpServer.Handler {
 			}
 			case OVERSIZED_BODY -> {
 				writeOversizedBody(exchange, fault.bodyLength());
+				return true;
+			}
+			case STS_REFUSAL, STS_UNREACHABLE -> {
+				if (!"POST".equals(request.method()) || !StsRoutes.PATH.equals(request.path())) {
+					// the login route takes it in place of the answer of STS, other
+					// routes
+					// ignore it
+					return false;
+				}
+				if (fault.kind() == Fault.Kind.STS_UNREACHABLE) {
+					exchange.drop();
+				}
+				else {
+					write(exchange, StsRoutes.error(fault.stsErrorCode(), fault.stsErrorMessage()));
+				}
 				return true;
 			}
 		}
