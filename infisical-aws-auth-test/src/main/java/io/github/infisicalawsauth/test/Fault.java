@@ -8,7 +8,21 @@ import org.jspecify.annotations.Nullable;
  * A failure that an {@link InfisicalTestServer} injects instead of (or before) its normal
  * answer. Register faults with
  * {@link InfisicalTestServer#enqueueFaults(String, Fault...)} or
- * {@link InfisicalTestServer#failAlways(String, Fault)}.
+ * {@link InfisicalTestServer#failAlways(String, Fault)}; each request consumes the fault
+ * registered for its path, whatever its route does with it.
+ * <ul>
+ * <li>On any route: {@link #status(int) an error status}, {@link #rateLimited(Duration)
+ * 429 with Retry-After}, {@link #delay(Duration) a delay} before the normal answer,
+ * {@link #malformedBody() a body that is not JSON}, {@link #oversizedBody(long) a
+ * streamed body of any length}, {@link #dropConnection() a dropped connection}.</li>
+ * <li>About AWS STS: {@link #stsRefusal(String, String) a refusal} and
+ * {@link #stsUnreachable() no answer}. On the AWS IAM login route they stand in for the
+ * replayed {@code GetCallerIdentity} and the server answers as its generation does; on
+ * the server's {@link InfisicalTestServer#stsEndpoint() STS endpoint} they are STS's
+ * answer; other routes ignore them.</li>
+ * </ul>
+ * Every answer of a fault carries the {@code Date} header of the server's clock, as
+ * normal answers do.
  *
  * @author Infisical AWS Auth contributors
  * @since 0.1.0

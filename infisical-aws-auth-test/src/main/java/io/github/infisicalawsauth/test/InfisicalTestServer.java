@@ -23,19 +23,45 @@ import org.jspecify.annotations.Nullable;
  * Infisical HTTP API as a real server of the chosen {@link Generation} does: AWS IAM
  * login with a replayed STS {@code GetCallerIdentity} request whose SigV4 signature it
  * verifies against {@link #addAwsCredentials registered credentials}, JWT access tokens
- * with TTL, max TTL and use limits, renewal and revocation, and secrets reads with
- * imports, references, hidden values and {@code ETag}s. Faults can be injected per path
- * prefix.
+ * with TTL, max TTL and use limits, renewal and revocation, secrets and folder reads with
+ * imports, references, hidden values and {@code ETag}s, and a stand-in for AWS STS
+ * itself. Faults can be injected per path prefix.
  * <p>
  * Routes: {@code POST /api/v1/auth/aws-auth/login},
  * {@code POST /api/v1/auth/token/renew}, {@code POST /api/v1/auth/token/revoke},
- * {@code GET /api/v3/secrets/raw[/{name}]} and, on the current generation only,
- * {@code GET /api/v4/secrets[/{name}]}. Query flags are {@code "true"}/{@code "false"}
- * strings; when a flag is not sent, v4 defaults {@code viewSecretValue},
- * {@code expandSecretReferences} and {@code includeImports} to {@code true}, v3 defaults
- * {@code expandSecretReferences} and {@code include_imports} to {@code false}, so a
- * client that relies on defaults is noticed. Every request is {@link #requests()
- * recorded}.
+ * {@code GET /api/v3/secrets/raw[/{name}]}, {@code GET /api/v1/folders} and, on the
+ * current generation only, {@code GET /api/v4/secrets[/{name}]}. Query flags are
+ * {@code "true"}/{@code "false"} strings; when a flag is not sent, v4 defaults
+ * {@code viewSecretValue}, {@code expandSecretReferences} and {@code includeImports} to
+ * {@code true}, v3 defaults {@code expandSecretReferences} and {@code include_imports} to
+ * {@code false}, so a client that relies on defaults is noticed. A missing folder or
+ * environment gives empty lists on the 2024 generation's secrets routes (404 for a folder
+ * on the current one); {@code GET /api/v1/folders?workspaceId&environment&path} lists the
+ * direct child folders of {@code path} (default {@code /}; the legacy {@code directory}
+ * is accepted but {@code path} wins), an empty list for a missing path and {@code 404}
+ * for a missing environment, which is how a client tells a missing folder from an empty
+ * one there. Secrets and folder answers and their {@code ETag}s are rendered once per
+ * change of the store, so conditional polling is cheap.
+ * <p>
+ * {@code POST /} is the {@link #stsEndpoint() STS endpoint}, for the AWS SDK's own
+ * {@code StsClient}: {@code GetCallerIdentity} and {@code AssumeRole} (of roles
+ * {@link #addAwsRole(String) registered} here) in the AWS Query protocol, with the
+ * signature checks and XML errors of STS ({@code SignatureDoesNotMatch} with
+ * {@code Signature expired} or {@code Signature not yet current} for a clock more than 15
+ * minutes off, {@code InvalidClientTokenId}, {@code ExpiredToken}, {@code AccessDenied},
+ * ...). Credentials issued by {@code AssumeRole} also sign Infisical logins.
+ * <p>
+ * The transport is a small HTTP/1.1 server (HTTPS with
+ * {@link Builder#https(SSLContext)}): one daemon thread per connection, keep-alive
+ * (closed after {@link Builder#idleTimeout(Duration) an idle timeout}), request bodies by
+ * {@code Content-Length} or chunked, {@code Expect: 100-continue}; an
+ * {@code Upgrade: h2c} request gets a plain HTTP/1.1 answer. Every answer, errors and
+ * faults included, carries {@code Content-Length} and a {@code Date} header from the
+ * server's clock, so that a client can measure its clock offset as it would against a
+ * real server, and leaves in one write with {@code TCP_NODELAY}, so small answers take no
+ * 40 ms Nagle delay. Every request is {@link #requests() recorded}: the latest
+ * {@link Builder#maxRecordedRequests(int) 1000 by default}; counters such as
+ * {@link #loginCount()} count them all.
  * <p>
  * Time comes from the {@link Clock} given to the {@link Builder}, so tests can move it
  * instead of sleeping. The server is thread-safe. <pre class="code">
