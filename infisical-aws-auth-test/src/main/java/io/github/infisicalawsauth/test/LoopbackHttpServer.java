@@ -197,8 +197,8 @@ final class LoopbackHttpServer {
 			while ((exchange = connection.next()) != null) {
 				this.handler.handle(exchange);
 				if (!exchange.completed()) {
-					// a handler that neither answered nor dropped: do not leave the
-					// client waiting
+					// a handler that neither answered nor dropped: do not leave
+					// the client waiting
 					exchange.drop();
 				}
 				if (!exchange.keepAlive()) {

@@ -31,6 +31,9 @@ final class RequestHandler implements LoopbackHttpServer.Handler {
 
 	private static final byte[] OVERSIZED_END = "\"}]}".getBytes(StandardCharsets.US_ASCII);
 
+	private static final byte[] OVERSIZED_SHORTEST = "{\"secrets\":[{\"secretKey\":\"PAD\",\"secretValue\":\"\"}]}"
+		.getBytes(StandardCharsets.US_ASCII);
+
 	/**
 	 * Padding written piece by piece: the body is never held in memory as a whole.
 	 */
@@ -180,9 +183,7 @@ final class RequestHandler implements LoopbackHttpServer.Handler {
 			}
 			case STS_REFUSAL, STS_UNREACHABLE -> {
 				if (!"POST".equals(request.method()) || !StsRoutes.PATH.equals(request.path())) {
-					// the login route takes it in place of the answer of STS, other
-					// routes
-					// ignore it
+					// the login route takes it as the answer of STS; others ignore it
 					return false;
 				}
 				if (fault.kind() == Fault.Kind.STS_UNREACHABLE) {
@@ -200,10 +201,7 @@ final class RequestHandler implements LoopbackHttpServer.Handler {
 	private static void writeOversizedBody(HttpExchange exchange, long length) throws IOException {
 		exchange.sendStreamed(200, Map.of("Content-Type", Reply.JSON_CONTENT_TYPE), length, (output) -> {
 			if (length < OVERSIZED_START.length + OVERSIZED_END.length) {
-				byte[] text = (new String(OVERSIZED_START, StandardCharsets.US_ASCII)
-						+ new String(OVERSIZED_END, StandardCharsets.US_ASCII))
-					.getBytes(StandardCharsets.US_ASCII);
-				output.write(text, 0, (int) length);
+				output.write(OVERSIZED_SHORTEST, 0, (int) length);
 				return;
 			}
 			output.write(OVERSIZED_START);
