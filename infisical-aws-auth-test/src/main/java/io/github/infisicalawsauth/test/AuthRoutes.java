@@ -40,7 +40,13 @@ final class AuthRoutes {
 		this.generation = server.generation();
 	}
 
-	Reply login(RecordedRequest request) {
+	/**
+	 * Log in with AWS IAM.
+	 * @param request the request
+	 * @param stsFault a fault that stands for the answer of STS, or {@code null}
+	 * @return the answer
+	 */
+	Reply login(RecordedRequest request, @Nullable Fault stsFault) {
 		JsonNode body = readJsonBody(request);
 		List<ObjectNode> issues = new ArrayList<>();
 		if (checkObject(body, issues)) {
@@ -61,6 +67,11 @@ final class AuthRoutes {
 		String stsBody = decodeBody(body.get("iamRequestBody").asString());
 		JsonNode method = body.get("iamHttpRequestMethod");
 		String endpointHost = stsHost(headers);
+		if (stsFault != null) {
+			logger.fine(() -> "STS stands in for the login: " + stsFault);
+			// an unreachable STS fails the server's HTTP call: a generic error on both
+			throw (stsFault.kind() == Fault.Kind.STS_UNREACHABLE) ? ApiError.internal() : stsRejection();
+		}
 		Caller caller;
 		try {
 			caller = this.server.sts()
@@ -68,9 +79,8 @@ final class AuthRoutes {
 						this.server.clock().instant());
 		}
 		catch (StsRejectedException ex) {
-			logger.fine(() -> "STS rejected the login: " + ex.getMessage());
-			throw this.generation.answersStsRejectionWithServerError() ? ApiError.internal()
-					: ApiError.unauthorized("STS verification failed");
+			logger.fine(() -> "STS rejected the login: " + ex.code() + " " + ex.getMessage());
+			throw stsRejection();
 		}
 		if (!acceptsJson(headers)) {
 			// STS answers XML, which the server cannot read
@@ -91,6 +101,11 @@ final class AuthRoutes {
 		}
 		logger.fine(() -> "Login of " + identity.identityId() + " as " + principalArn);
 		return tokenReply(this.server.tokens().issue(identity));
+	}
+
+	private ApiError stsRejection() {
+		return this.generation.answersStsRejectionWithServerError() ? ApiError.internal()
+				: ApiError.unauthorized("STS verification failed");
 	}
 
 	Reply renew(RecordedRequest request) {

@@ -2,11 +2,27 @@ package io.github.infisicalawsauth.test;
 
 import java.time.Duration;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A failure that an {@link InfisicalTestServer} injects instead of (or before) its normal
  * answer. Register faults with
  * {@link InfisicalTestServer#enqueueFaults(String, Fault...)} or
- * {@link InfisicalTestServer#failAlways(String, Fault)}.
+ * {@link InfisicalTestServer#failAlways(String, Fault)}; each request consumes the fault
+ * registered for its path, whatever its route does with it.
+ * <ul>
+ * <li>On any route: {@link #status(int) an error status}, {@link #rateLimited(Duration)
+ * 429 with Retry-After}, {@link #delay(Duration) a delay} before the normal answer,
+ * {@link #malformedBody() a body that is not JSON}, {@link #oversizedBody(long) a
+ * streamed body of any length}, {@link #dropConnection() a dropped connection}.</li>
+ * <li>About AWS STS: {@link #stsRefusal(String, String) a refusal} and
+ * {@link #stsUnreachable() no answer}. On the AWS IAM login route they stand in for the
+ * replayed {@code GetCallerIdentity} and the server answers as its generation does; on
+ * the server's {@link InfisicalTestServer#stsEndpoint() STS endpoint} they are STS's
+ * answer; other routes ignore them.</li>
+ * </ul>
+ * Every answer of a fault carries the {@code Date} header of the server's clock, as
+ * normal answers do.
  *
  * @author Infisical AWS Auth contributors
  * @since 0.1.0
@@ -15,7 +31,7 @@ public final class Fault {
 
 	enum Kind {
 
-		STATUS, RATE_LIMITED, DELAY, MALFORMED_BODY, DROP_CONNECTION, OVERSIZED_BODY
+		STATUS, RATE_LIMITED, DELAY, MALFORMED_BODY, DROP_CONNECTION, OVERSIZED_BODY, STS_REFUSAL, STS_UNREACHABLE
 
 	}
 
@@ -27,15 +43,22 @@ public final class Fault {
 
 	private final long bodyLength;
 
+	private final @Nullable String stsErrorCode;
+
+	private final @Nullable String stsErrorMessage;
+
 	private Fault(Kind kind, int statusCode, Duration duration) {
-		this(kind, statusCode, duration, 0);
+		this(kind, statusCode, duration, 0, null, null);
 	}
 
-	private Fault(Kind kind, int statusCode, Duration duration, long bodyLength) {
+	private Fault(Kind kind, int statusCode, Duration duration, long bodyLength, @Nullable String stsErrorCode,
+			@Nullable String stsErrorMessage) {
 		this.kind = kind;
 		this.statusCode = statusCode;
 		this.duration = duration;
 		this.bodyLength = bodyLength;
+		this.stsErrorCode = stsErrorCode;
+		this.stsErrorMessage = stsErrorMessage;
 	}
 
 	/**
@@ -105,7 +128,45 @@ public final class Fault {
 		if (bytes < 0) {
 			throw new IllegalArgumentException("'bytes' must not be negative");
 		}
-		return new Fault(Kind.OVERSIZED_BODY, 200, Duration.ZERO, bytes);
+		return new Fault(Kind.OVERSIZED_BODY, 200, Duration.ZERO, bytes, null, null);
+	}
+
+	/**
+	 * Behave as if AWS STS refused the request with the given error. On the AWS IAM login
+	 * route, the server checks the request as usual (body, identity, region) and then, in
+	 * place of the replayed {@code GetCallerIdentity}, takes this refusal: the 2024
+	 * generation answers {@code 500 Something went wrong}, the current one
+	 * {@code 401 STS verification failed}, exactly as for a refusal of a badly signed
+	 * request (neither passes the STS reason on). On the server's own
+	 * {@link InfisicalTestServer#stsEndpoint() STS endpoint}, STS answers this error in
+	 * its XML shape, {@code 403} ({@code 400} for malformed-input codes such as
+	 * {@code ValidationError} or {@code Throttling}, {@code 500}/{@code 503} for
+	 * {@code InternalFailure}/{@code ServiceUnavailable}). Other routes answer normally.
+	 * @param code the STS error code, for example {@code SignatureDoesNotMatch} or
+	 * {@code ExpiredToken}
+	 * @param message the STS error message
+	 * @return the fault
+	 */
+	public static Fault stsRefusal(String code, String message) {
+		if (code == null || code.isEmpty()) {
+			throw new IllegalArgumentException("'code' must not be empty");
+		}
+		if (message == null) {
+			throw new IllegalArgumentException("'message' must not be null");
+		}
+		return new Fault(Kind.STS_REFUSAL, 0, Duration.ZERO, 0, code, message);
+	}
+
+	/**
+	 * Behave as if AWS STS could not be reached. On the AWS IAM login route, after the
+	 * usual checks of the request, both generations answer
+	 * {@code 500 Something went wrong}. On the server's own
+	 * {@link InfisicalTestServer#stsEndpoint() STS endpoint}, the connection is closed
+	 * without an answer. Other routes answer normally.
+	 * @return the fault
+	 */
+	public static Fault stsUnreachable() {
+		return new Fault(Kind.STS_UNREACHABLE, 0, Duration.ZERO);
 	}
 
 	private static void checkNotNegative(Duration duration, String name) {
@@ -130,6 +191,18 @@ public final class Fault {
 		return this.bodyLength;
 	}
 
+	boolean isAboutSts() {
+		return this.kind == Kind.STS_REFUSAL || this.kind == Kind.STS_UNREACHABLE;
+	}
+
+	@Nullable String stsErrorCode() {
+		return this.stsErrorCode;
+	}
+
+	@Nullable String stsErrorMessage() {
+		return this.stsErrorMessage;
+	}
+
 	long retryAfterSeconds() {
 		long seconds = this.duration.getSeconds();
 		return (this.duration.getNano() > 0) ? seconds + 1 : seconds;
@@ -144,6 +217,8 @@ public final class Fault {
 			case MALFORMED_BODY -> "Fault.malformedBody()";
 			case DROP_CONNECTION -> "Fault.dropConnection()";
 			case OVERSIZED_BODY -> "Fault.oversizedBody(" + this.bodyLength + ")";
+			case STS_REFUSAL -> "Fault.stsRefusal(" + this.stsErrorCode + ", " + this.stsErrorMessage + ")";
+			case STS_UNREACHABLE -> "Fault.stsUnreachable()";
 		};
 	}
 

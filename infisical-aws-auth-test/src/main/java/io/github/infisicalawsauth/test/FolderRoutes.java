@@ -31,8 +31,8 @@ final class FolderRoutes {
 		QueryParameters query = new QueryParameters(request.queryParameters(), this.generation);
 		String projectId = query.required("workspaceId");
 		String environment = query.required("environment");
-		// the legacy "directory" parameter is accepted but "path" (default "/") always
-		// wins
+		// the legacy "directory" parameter is accepted, but "path" (default "/")
+		// always wins
 		String path = SecretStore.removeTrailingSlash(query.optional("path", "/").trim());
 		query.failIfInvalid();
 		checkCanRead(identity, projectId, environment, path);

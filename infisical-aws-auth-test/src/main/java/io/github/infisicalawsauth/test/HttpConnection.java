@@ -209,8 +209,8 @@ final class HttpConnection {
 	}
 
 	private void sendContinueIfExpected(Map<String, List<String>> headers, boolean http10) throws IOException {
-		// clients that ask (the AWS SDK's Apache client does) would otherwise wait
-		// seconds
+		// clients that ask (the AWS SDK's Apache client does) would otherwise
+		// wait seconds
 		if (!http10 && tokens(headers.get("Expect")).contains("100-continue")) {
 			this.output.write(CONTINUE);
 			this.output.flush();

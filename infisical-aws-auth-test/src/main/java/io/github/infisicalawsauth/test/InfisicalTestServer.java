@@ -1,5 +1,6 @@
 package io.github.infisicalawsauth.test;
 
+import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -22,19 +23,45 @@ import org.jspecify.annotations.Nullable;
  * Infisical HTTP API as a real server of the chosen {@link Generation} does: AWS IAM
  * login with a replayed STS {@code GetCallerIdentity} request whose SigV4 signature it
  * verifies against {@link #addAwsCredentials registered credentials}, JWT access tokens
- * with TTL, max TTL and use limits, renewal and revocation, and secrets reads with
- * imports, references, hidden values and {@code ETag}s. Faults can be injected per path
- * prefix.
+ * with TTL, max TTL and use limits, renewal and revocation, secrets and folder reads with
+ * imports, references, hidden values and {@code ETag}s, and a stand-in for AWS STS
+ * itself. Faults can be injected per path prefix.
  * <p>
  * Routes: {@code POST /api/v1/auth/aws-auth/login},
  * {@code POST /api/v1/auth/token/renew}, {@code POST /api/v1/auth/token/revoke},
- * {@code GET /api/v3/secrets/raw[/{name}]} and, on the current generation only,
- * {@code GET /api/v4/secrets[/{name}]}. Query flags are {@code "true"}/{@code "false"}
- * strings; when a flag is not sent, v4 defaults {@code viewSecretValue},
- * {@code expandSecretReferences} and {@code includeImports} to {@code true}, v3 defaults
- * {@code expandSecretReferences} and {@code include_imports} to {@code false}, so a
- * client that relies on defaults is noticed. Every request is {@link #requests()
- * recorded}.
+ * {@code GET /api/v3/secrets/raw[/{name}]}, {@code GET /api/v1/folders} and, on the
+ * current generation only, {@code GET /api/v4/secrets[/{name}]}. Query flags are
+ * {@code "true"}/{@code "false"} strings; when a flag is not sent, v4 defaults
+ * {@code viewSecretValue}, {@code expandSecretReferences} and {@code includeImports} to
+ * {@code true}, v3 defaults {@code expandSecretReferences} and {@code include_imports} to
+ * {@code false}, so a client that relies on defaults is noticed. A missing folder or
+ * environment gives empty lists on the 2024 generation's secrets routes (404 for a folder
+ * on the current one); {@code GET /api/v1/folders?workspaceId&environment&path} lists the
+ * direct child folders of {@code path} (default {@code /}; the legacy {@code directory}
+ * is accepted but {@code path} wins), an empty list for a missing path and {@code 404}
+ * for a missing environment, which is how a client tells a missing folder from an empty
+ * one there. Secrets and folder answers and their {@code ETag}s are rendered once per
+ * change of the store, so conditional polling is cheap.
+ * <p>
+ * {@code POST /} is the {@link #stsEndpoint() STS endpoint}, for the AWS SDK's own
+ * {@code StsClient}: {@code GetCallerIdentity} and {@code AssumeRole} (of roles
+ * {@link #addAwsRole(String) registered} here) in the AWS Query protocol, with the
+ * signature checks and XML errors of STS ({@code SignatureDoesNotMatch} with
+ * {@code Signature expired} or {@code Signature not yet current} for a clock more than 15
+ * minutes off, {@code InvalidClientTokenId}, {@code ExpiredToken}, {@code AccessDenied},
+ * ...). Credentials issued by {@code AssumeRole} also sign Infisical logins.
+ * <p>
+ * The transport is a small HTTP/1.1 server (HTTPS with
+ * {@link Builder#https(SSLContext)}): one daemon thread per connection, keep-alive
+ * (closed after {@link Builder#idleTimeout(Duration) an idle timeout}), request bodies by
+ * {@code Content-Length} or chunked, {@code Expect: 100-continue}; an
+ * {@code Upgrade: h2c} request gets a plain HTTP/1.1 answer. Every answer, errors and
+ * faults included, carries {@code Content-Length} and a {@code Date} header from the
+ * server's clock, so that a client can measure its clock offset as it would against a
+ * real server, and leaves in one write with {@code TCP_NODELAY}, so small answers take no
+ * 40 ms Nagle delay. Every request is {@link #requests() recorded}: the latest
+ * {@link Builder#maxRecordedRequests(int) 1000 by default}; counters such as
+ * {@link #loginCount()} count them all.
  * <p>
  * Time comes from the {@link Clock} given to the {@link Builder}, so tests can move it
  * instead of sleeping. The server is thread-safe. <pre class="code">
@@ -97,6 +124,8 @@ public final class InfisicalTestServer implements AutoCloseable {
 	private final AtomicInteger secretReadCount = new AtomicInteger();
 
 	private final AtomicInteger folderReadCount = new AtomicInteger();
+
+	private final Map<String, AtomicInteger> stsCallCounts = new ConcurrentHashMap<>();
 
 	private final Object lifecycleMonitor = new Object();
 
@@ -247,6 +276,34 @@ public final class InfisicalTestServer implements AutoCloseable {
 	}
 
 	/**
+	 * Register an IAM role that callers of the {@link #stsEndpoint() STS endpoint} may
+	 * assume with {@code AssumeRole} (any authenticated caller may, and for at most one
+	 * hour, the default {@code MaxSessionDuration} of a role). The temporary credentials
+	 * it issues are accepted by the STS endpoint and by the Infisical login until they
+	 * expire by the server's clock; their caller is
+	 * {@code arn:aws:sts::ACCOUNT:assumed-role/NAME/SESSION}.
+	 * @param roleArn the role ARN, for example
+	 * {@code arn:aws:iam::123456789012:role/app-role}
+	 */
+	public void addAwsRole(String roleArn) {
+		checkNotEmpty(roleArn, "roleArn");
+		this.sts.addRole(roleArn);
+	}
+
+	/**
+	 * Return the endpoint of the server's stand-in for AWS STS, for the AWS SDK's
+	 * {@code StsClient.builder().endpointOverride(...)} or its {@code aws.endpointUrlSts}
+	 * system property. It answers {@code GetCallerIdentity} and {@code AssumeRole} in the
+	 * AWS Query protocol, verifying SigV4 signatures (service {@code sts}, any region)
+	 * against the credentials registered with {@link #addAwsCredentials} or issued by
+	 * {@code AssumeRole}.
+	 * @return the endpoint, the server's {@link #url()}
+	 */
+	public URI stsEndpoint() {
+		return URI.create(url());
+	}
+
+	/**
 	 * Add a machine identity with AWS IAM auth, or return the existing one.
 	 * @param identityId the identity id
 	 * @return the identity, to configure
@@ -353,6 +410,18 @@ public final class InfisicalTestServer implements AutoCloseable {
 	}
 
 	/**
+	 * Return the number of requests to the {@link #stsEndpoint() STS endpoint} for an
+	 * action, including refused and faulted ones.
+	 * @param action the action, for example {@code GetCallerIdentity} or
+	 * {@code AssumeRole}
+	 * @return the number of calls
+	 */
+	public int stsCallCount(String action) {
+		AtomicInteger count = this.stsCallCounts.get(action);
+		return (count != null) ? count.get() : 0;
+	}
+
+	/**
 	 * Return the latest requests received, oldest first. Only the latest
 	 * {@link Builder#maxRecordedRequests(int) maxRecordedRequests} (1000 by default) are
 	 * kept, so that a long-running server uses constant memory; the counters such as
@@ -393,6 +462,7 @@ public final class InfisicalTestServer implements AutoCloseable {
 		this.revokeCount.set(0);
 		this.secretReadCount.set(0);
 		this.folderReadCount.set(0);
+		this.stsCallCounts.clear();
 	}
 
 	/**
@@ -490,6 +560,10 @@ public final class InfisicalTestServer implements AutoCloseable {
 		}
 		else if ("GET".equals(request.method()) && path.equals(FolderRoutes.PATH)) {
 			this.folderReadCount.incrementAndGet();
+		}
+		else if ("POST".equals(request.method()) && path.equals(StsRoutes.PATH)) {
+			this.stsCallCounts.computeIfAbsent(StsRoutes.action(request), (action) -> new AtomicInteger())
+				.incrementAndGet();
 		}
 	}
 

@@ -145,6 +145,7 @@ final class LoopbackHttpServer {
 			catch (IOException ex) {
 				if (!this.serverSocket.isClosed()) {
 					logger.log(Level.FINE, "Accept failed", ex);
+					pauseAfterFailedAccept();
 				}
 				continue;
 			}
@@ -160,6 +161,17 @@ final class LoopbackHttpServer {
 				unregister(socket);
 				return;
 			}
+		}
+	}
+
+	private void pauseAfterFailedAccept() {
+		// a failure that repeats (out of file descriptors) must not spin a core
+		try {
+			Thread.sleep(10);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			closeQuietly(this.serverSocket);
 		}
 	}
 
@@ -185,8 +197,8 @@ final class LoopbackHttpServer {
 			while ((exchange = connection.next()) != null) {
 				this.handler.handle(exchange);
 				if (!exchange.completed()) {
-					// a handler that neither answered nor dropped: do not leave the
-					// client waiting
+					// a handler that neither answered nor dropped: do not leave
+					// the client waiting
 					exchange.drop();
 				}
 				if (!exchange.keepAlive()) {

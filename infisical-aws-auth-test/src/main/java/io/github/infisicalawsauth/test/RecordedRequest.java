@@ -22,17 +22,20 @@ public final class RecordedRequest {
 
 	private final String rawPath;
 
+	private final @Nullable String rawQuery;
+
 	private final Map<String, String> queryParameters;
 
 	private final Map<String, List<String>> headers;
 
 	private final String body;
 
-	RecordedRequest(String method, String path, String rawPath, Map<String, String> queryParameters,
-			Map<String, List<String>> headers, String body) {
+	RecordedRequest(String method, String path, String rawPath, @Nullable String rawQuery,
+			Map<String, String> queryParameters, Map<String, List<String>> headers, String body) {
 		this.method = method;
 		this.path = path;
 		this.rawPath = rawPath;
+		this.rawQuery = rawQuery;
 		this.queryParameters = Collections.unmodifiableMap(new LinkedHashMap<>(queryParameters));
 		Map<String, List<String>> sortedHeaders = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
 		headers.forEach((name, values) -> sortedHeaders.put(name, List.copyOf(values)));
@@ -58,6 +61,10 @@ public final class RecordedRequest {
 
 	String rawPath() {
 		return this.rawPath;
+	}
+
+	@Nullable String rawQuery() {
+		return this.rawQuery;
 	}
 
 	/**

@@ -31,6 +31,9 @@ final class RequestHandler implements LoopbackHttpServer.Handler {
 
 	private static final byte[] OVERSIZED_END = "\"}]}".getBytes(StandardCharsets.US_ASCII);
 
+	private static final byte[] OVERSIZED_SHORTEST = "{\"secrets\":[{\"secretKey\":\"PAD\",\"secretValue\":\"\"}]}"
+		.getBytes(StandardCharsets.US_ASCII);
+
 	/**
 	 * Padding written piece by piece: the body is never held in memory as a whole.
 	 */
@@ -46,12 +49,15 @@ final class RequestHandler implements LoopbackHttpServer.Handler {
 
 	private final FolderRoutes folderRoutes;
 
+	private final StsRoutes stsRoutes;
+
 	RequestHandler(InfisicalTestServer server) {
 		this.server = server;
 		this.generation = server.generation();
 		this.authRoutes = new AuthRoutes(server);
 		this.secretRoutes = new SecretRoutes(server);
 		this.folderRoutes = new FolderRoutes(server);
+		this.stsRoutes = new StsRoutes(server);
 	}
 
 	@Override
@@ -69,14 +75,14 @@ final class RequestHandler implements LoopbackHttpServer.Handler {
 		if (fault != null && applyFault(fault, request, exchange)) {
 			return;
 		}
-		Reply reply = answer(request);
+		Reply reply = answer(request, exchange.body(), (fault != null && fault.isAboutSts()) ? fault : null);
 		logger.fine(() -> request.method() + " " + request.path() + " -> " + reply.status());
 		write(exchange, reply);
 	}
 
-	private Reply answer(RecordedRequest request) {
+	private Reply answer(RecordedRequest request, byte[] body, @Nullable Fault stsFault) {
 		try {
-			return route(request);
+			return route(request, body, stsFault);
 		}
 		catch (ApiError ex) {
 			return error(ex);
@@ -87,13 +93,15 @@ final class RequestHandler implements LoopbackHttpServer.Handler {
 		}
 	}
 
-	private Reply route(RecordedRequest request) {
+	private Reply route(RecordedRequest request, byte[] body, @Nullable Fault stsFault) {
 		String method = request.method();
 		String path = request.path();
 		if ("POST".equals(method)) {
 			switch (path) {
+				case StsRoutes.PATH:
+					return this.stsRoutes.handle(request, body);
 				case InfisicalTestServer.LOGIN_PATH:
-					return this.authRoutes.login(request);
+					return this.authRoutes.login(request, stsFault);
 				case InfisicalTestServer.RENEW_PATH:
 					return this.authRoutes.renew(request);
 				case InfisicalTestServer.REVOKE_PATH:
@@ -173,6 +181,19 @@ final class RequestHandler implements LoopbackHttpServer.Handler {
 				writeOversizedBody(exchange, fault.bodyLength());
 				return true;
 			}
+			case STS_REFUSAL, STS_UNREACHABLE -> {
+				if (!"POST".equals(request.method()) || !StsRoutes.PATH.equals(request.path())) {
+					// the login route takes it as the answer of STS; others ignore it
+					return false;
+				}
+				if (fault.kind() == Fault.Kind.STS_UNREACHABLE) {
+					exchange.drop();
+				}
+				else {
+					write(exchange, StsRoutes.error(fault.stsErrorCode(), fault.stsErrorMessage()));
+				}
+				return true;
+			}
 		}
 		return false;
 	}
@@ -180,10 +201,7 @@ final class RequestHandler implements LoopbackHttpServer.Handler {
 	private static void writeOversizedBody(HttpExchange exchange, long length) throws IOException {
 		exchange.sendStreamed(200, Map.of("Content-Type", Reply.JSON_CONTENT_TYPE), length, (output) -> {
 			if (length < OVERSIZED_START.length + OVERSIZED_END.length) {
-				byte[] text = (new String(OVERSIZED_START, StandardCharsets.US_ASCII)
-						+ new String(OVERSIZED_END, StandardCharsets.US_ASCII))
-					.getBytes(StandardCharsets.US_ASCII);
-				output.write(text, 0, (int) length);
+				output.write(OVERSIZED_SHORTEST, 0, (int) length);
 				return;
 			}
 			output.write(OVERSIZED_START);
@@ -229,8 +247,9 @@ final class RequestHandler implements LoopbackHttpServer.Handler {
 		URI target = new URI(exchange.target());
 		String path = (target.getPath() != null) ? target.getPath() : exchange.target();
 		String rawPath = (target.getRawPath() != null) ? target.getRawPath() : exchange.target();
-		return new RecordedRequest(exchange.method(), path, rawPath, parseQuery(target.getRawQuery()),
-				exchange.headers(), new String(exchange.body(), StandardCharsets.UTF_8));
+		return new RecordedRequest(exchange.method(), path, rawPath, target.getRawQuery(),
+				parseQuery(target.getRawQuery()), exchange.headers(),
+				new String(exchange.body(), StandardCharsets.UTF_8));
 	}
 
 	private static Map<String, String> parseQuery(@Nullable String rawQuery) {

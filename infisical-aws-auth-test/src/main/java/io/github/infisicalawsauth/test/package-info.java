@@ -1,6 +1,6 @@
 /**
  * In-process Infisical server for tests: AWS IAM login verified with SigV4, access token
- * lifecycle, secrets and fault injection.
+ * lifecycle, secrets and folders, a stand-in for AWS STS, and fault injection.
  */
 @NullMarked
 package io.github.infisicalawsauth.test;
