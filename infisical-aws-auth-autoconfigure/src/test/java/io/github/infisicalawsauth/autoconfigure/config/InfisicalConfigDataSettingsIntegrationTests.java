@@ -1,7 +1,9 @@
 package io.github.infisicalawsauth.autoconfigure.config;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -213,6 +215,43 @@ class InfisicalConfigDataSettingsIntegrationTests {
 			.getSecrets(io.github.infisicalawsauth.secrets.SecretLocation.of(PROJECT, "dev", "/")))
 			.containsKey("DB_PASSWORD");
 		assertThat(first.loginCount()).isEqualTo(2);
+	}
+
+	@Test
+	void roleAssumedOnTopOfTheDefaultChainSignsConfigDataAndTheBeans() {
+		InfisicalTestServer server = server();
+		server.addAwsRole("arn:aws:iam::123456789012:role/orders-service");
+		Map<String, String> properties = Map.of("aws.accessKeyId", InfisicalTestFixtures.ACCESS_KEY_ID,
+				"aws.secretAccessKey", InfisicalTestFixtures.SECRET_ACCESS_KEY, "aws.sessionToken",
+				InfisicalTestFixtures.SESSION_TOKEN, "aws.endpointUrlSts", server.stsEndpoint().toString());
+		properties.forEach(System::setProperty);
+		try {
+			SpringApplication application = new SpringApplication(TestApplication.class);
+			application.setWebApplicationType(WebApplicationType.NONE);
+			ConfigurableApplicationContext context = application.run("--infisical.site-url=" + server.url(),
+					"--infisical.aws-auth.identity-id=" + InfisicalTestFixtures.IDENTITY_ID,
+					"--infisical.aws-auth.region=us-east-1",
+					"--infisical.aws-auth.role-arn=arn:aws:iam::123456789012:role/orders-service",
+					"--infisical.aws-auth.role-session-name=orders-config",
+					"--spring.config.location=classpath:/config-data/settings-in-file/",
+					"--spring.config.import=infisical:", "--spring.main.banner-mode=off");
+			this.closeables.add(0, context);
+			assertThat(context.getEnvironment().getProperty("DB_PASSWORD")).isEqualTo("dev-password");
+			assertThat(server.stsCallCount("AssumeRole")).isOne();
+			assertThat(server.loginCount()).isOne();
+			// signed with the role's temporary credentials, not with the chain's
+			String login = server.requests("/api/v1/auth/aws-auth/login").get(0).body();
+			String headers = new String(
+					Base64.getDecoder().decode(login.replaceAll(".*\"iamRequestHeaders\":\"([^\"]+)\".*", "$1")),
+					StandardCharsets.UTF_8);
+			assertThat(headers).contains("Credential=ASIA").doesNotContain(InfisicalTestFixtures.ACCESS_KEY_ID);
+			assertThat(context.getBean(InfisicalConfigDataClients.class).getCredentialsDescription())
+				.isEqualTo("role arn:aws:iam::123456789012:role/orders-service assumed with the AWS SDK default "
+						+ "credentials chain");
+		}
+		finally {
+			properties.keySet().forEach(System::clearProperty);
+		}
 	}
 
 	private static void assertProdOnly(ConfigurableApplicationContext context) {
