@@ -1,6 +1,7 @@
 package io.github.infisicalawsauth;
 
 import java.time.Duration;
+import java.time.Instant;
 
 import org.jspecify.annotations.Nullable;
 
@@ -23,6 +24,8 @@ public class InfisicalApiException extends InfisicalException {
 
 	private final @Nullable Duration retryAfter;
 
+	private final @Nullable Instant serverDate;
+
 	/**
 	 * Create a new exception.
 	 * @param description what was being done, for example
@@ -36,12 +39,30 @@ public class InfisicalApiException extends InfisicalException {
 	 */
 	public InfisicalApiException(String description, int statusCode, @Nullable String error, String serverMessage,
 			@Nullable String reqId, @Nullable Duration retryAfter) {
+		this(description, statusCode, error, serverMessage, reqId, retryAfter, null);
+	}
+
+	/**
+	 * Create a new exception.
+	 * @param description what was being done, for example
+	 * {@code "POST /api/v1/auth/token/renew"}
+	 * @param statusCode the HTTP status
+	 * @param error the {@code error} field of the body, if any
+	 * @param serverMessage the {@code message} field of the body, or a description of the
+	 * body when it was not the expected JSON
+	 * @param reqId the {@code reqId} field of the body, if any
+	 * @param retryAfter the {@code Retry-After} the server asked for, if any
+	 * @param serverDate the {@code Date} header of the answer: the server's clock
+	 */
+	public InfisicalApiException(String description, int statusCode, @Nullable String error, String serverMessage,
+			@Nullable String reqId, @Nullable Duration retryAfter, @Nullable Instant serverDate) {
 		super(format(description, statusCode, error, serverMessage, reqId));
 		this.statusCode = statusCode;
 		this.error = error;
 		this.serverMessage = serverMessage;
 		this.reqId = reqId;
 		this.retryAfter = retryAfter;
+		this.serverDate = serverDate;
 	}
 
 	private static String format(String description, int statusCode, @Nullable String error, String serverMessage,
@@ -95,6 +116,15 @@ public class InfisicalApiException extends InfisicalException {
 	 */
 	public @Nullable Duration getRetryAfter() {
 		return this.retryAfter;
+	}
+
+	/**
+	 * Return the {@code Date} header of the answer: the time on the server's clock, the
+	 * one clue about a skewed local clock.
+	 * @return the server's time or {@code null}
+	 */
+	public @Nullable Instant getServerDate() {
+		return this.serverDate;
 	}
 
 	/**

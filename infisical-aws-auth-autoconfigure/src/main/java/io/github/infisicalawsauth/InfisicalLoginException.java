@@ -152,10 +152,29 @@ public class InfisicalLoginException extends InfisicalException {
 		NO_CREDENTIALS,
 
 		/**
-		 * AWS STS did not accept the signed request that Infisical replayed: a skewed
-		 * clock, wrong or expired AWS credentials, or a server that cannot reach STS.
+		 * AWS STS did not accept the signed request that Infisical replayed, for a cause
+		 * that could not be told apart: a skewed clock, wrong or expired AWS credentials,
+		 * or a server that cannot reach STS.
 		 */
 		STS_REJECTED,
+
+		/**
+		 * AWS STS did not accept the signed request because this host's clock is off by
+		 * more than STS tolerates.
+		 */
+		CLOCK_SKEW,
+
+		/**
+		 * AWS STS did not accept the AWS credentials that signed the request: a wrong
+		 * secret key, an unknown access key id, or expired session credentials.
+		 */
+		CREDENTIALS_REJECTED,
+
+		/**
+		 * The Infisical server could not have STS verify a request that STS accepts from
+		 * this host: it probably cannot reach the regional STS endpoint.
+		 */
+		STS_UNREACHABLE,
 
 		/**
 		 * The machine identity does not exist or has no AWS auth configured.

@@ -1,5 +1,6 @@
 package io.github.infisicalawsauth.authentication;
 
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -36,7 +37,15 @@ public class AwsIamAuthentication implements InfisicalAuthentication, AutoClosea
 
 	private final InfisicalHttpClient client;
 
+	private static final boolean STS_PRESENT = isPresent("software.amazon.awssdk.services.sts.StsClient");
+
+	private static final Duration CHECK_TIMEOUT = Duration.ofSeconds(3);
+
+	private static final Duration CHECK_VALIDITY = Duration.ofMinutes(1);
+
 	private volatile @Nullable String region;
+
+	private volatile @Nullable CheckedCredentials lastCheck;
 
 	/**
 	 * Create a new instance.
@@ -87,8 +96,33 @@ public class AwsIamAuthentication implements InfisicalAuthentication, AutoClosea
 			throw ex;
 		}
 		catch (InfisicalException ex) {
-			throw InfisicalLoginException.create(ex);
+			InfisicalLoginException failure = InfisicalLoginException.create(ex);
+			throw (failure.getReason() == Reason.STS_REJECTED) ? explain(failure, credentials, region) : failure;
 		}
+	}
+
+	private InfisicalLoginException explain(InfisicalLoginException failure, AwsCredentials credentials,
+			String region) {
+		StsRefusal refusal = new StsRefusal(failure, this.options.getClock().instant(), credentials,
+				this.options.getCredentialsProvider().getClass().getSimpleName(), region);
+		if (!refusal.isClockSkewed() && this.options.isVerifyWithSts() && STS_PRESENT) {
+			refusal.withCheck(check(credentials, region));
+		}
+		return refusal.toException();
+	}
+
+	// one direct question to STS a minute is enough, however often the login is retried
+	private StsCallerCheck.Result check(AwsCredentials credentials, String region) {
+		CheckedCredentials last = this.lastCheck;
+		long now = System.nanoTime();
+		if (last != null && last.accessKeyId().equals(credentials.accessKeyId())
+				&& now - last.checkedAt() < CHECK_VALIDITY.toNanos()) {
+			return last.result();
+		}
+		StsCallerCheck.Result result = StsCallerCheck.check(credentials, region, CHECK_TIMEOUT);
+		logger.debug("Asked AWS STS who the login's credentials belong to: " + result.outcome());
+		this.lastCheck = new CheckedCredentials(credentials.accessKeyId(), now, result);
+		return result;
 	}
 
 	private String region() {
@@ -134,6 +168,16 @@ public class AwsIamAuthentication implements InfisicalAuthentication, AutoClosea
 		}
 	}
 
+	private static boolean isPresent(String className) {
+		try {
+			Class.forName(className, false, AwsIamAuthentication.class.getClassLoader());
+			return true;
+		}
+		catch (ClassNotFoundException | LinkageError ex) {
+			return false;
+		}
+	}
+
 	/**
 	 * Close the credentials provider if the options created it or were told to close it;
 	 * a provider given by the application is left alone.
@@ -144,6 +188,10 @@ public class AwsIamAuthentication implements InfisicalAuthentication, AutoClosea
 				&& this.options.getCredentialsProvider() instanceof SdkAutoCloseable closeable) {
 			closeable.close();
 		}
+	}
+
+	private record CheckedCredentials(String accessKeyId, long checkedAt, StsCallerCheck.Result result) {
+
 	}
 
 }

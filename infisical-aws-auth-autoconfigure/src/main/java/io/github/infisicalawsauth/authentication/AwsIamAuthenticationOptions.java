@@ -29,6 +29,8 @@ public final class AwsIamAuthenticationOptions {
 
 	private final Clock clock;
 
+	private final boolean verifyWithSts;
+
 	private AwsIamAuthenticationOptions(Builder builder) {
 		this.identityId = Objects.requireNonNull(builder.identityId, "'identityId' must not be empty");
 		this.organizationSlug = builder.organizationSlug;
@@ -38,6 +40,7 @@ public final class AwsIamAuthenticationOptions {
 		this.regionProvider = (builder.regionProvider != null) ? builder.regionProvider
 				: new DefaultAwsRegionProviderChain();
 		this.clock = builder.clock;
+		this.verifyWithSts = builder.verifyWithSts;
 	}
 
 	/**
@@ -93,6 +96,15 @@ public final class AwsIamAuthenticationOptions {
 	}
 
 	/**
+	 * Whether a login that AWS STS refuses is checked by asking STS directly from this
+	 * host, to tell bad credentials from a server that cannot reach STS.
+	 * @return {@code true} to ask STS
+	 */
+	public boolean isVerifyWithSts() {
+		return this.verifyWithSts;
+	}
+
+	/**
 	 * Builder of {@link AwsIamAuthenticationOptions}.
 	 */
 	public static final class Builder {
@@ -109,7 +121,22 @@ public final class AwsIamAuthenticationOptions {
 
 		private boolean closeCredentialsProvider;
 
+		private boolean verifyWithSts;
+
 		private Builder() {
+		}
+
+		/**
+		 * Set whether a login that AWS STS refuses is checked by asking STS directly from
+		 * this host ({@code GetCallerIdentity} with the same credentials, at most once a
+		 * minute and for a few seconds; needs the AWS SDK's {@code sts} module). Default:
+		 * {@code false}.
+		 * @param verifyWithSts whether to ask STS
+		 * @return this builder
+		 */
+		public Builder verifyWithSts(boolean verifyWithSts) {
+			this.verifyWithSts = verifyWithSts;
+			return this;
 		}
 
 		/**

@@ -108,7 +108,9 @@ public final class InfisicalClientFactory {
 					"it is required: set it to the id of the Infisical machine identity that has AWS auth "
 							+ "configured, or set infisical.enabled=false");
 		}
-		AwsIamAuthenticationOptions.Builder builder = AwsIamAuthenticationOptions.builder().identityId(identityId);
+		AwsIamAuthenticationOptions.Builder builder = AwsIamAuthenticationOptions.builder()
+			.identityId(identityId)
+			.verifyWithSts(awsAuth.isVerifyWithSts());
 		String slug = this.properties.getOrganizationSlug();
 		if (slug != null) {
 			if (slug.isBlank() || slug.length() > 64) {
@@ -174,6 +176,7 @@ public final class InfisicalClientFactory {
 		settings.put("infisical.aws-auth.profile", properties.getAwsAuth().getProfile());
 		settings.put("infisical.aws-auth.role-arn", properties.getAwsAuth().getRoleArn());
 		settings.put("infisical.aws-auth.role-session-name", properties.getAwsAuth().getRoleSessionName());
+		settings.put("infisical.aws-auth.verify-with-sts", properties.getAwsAuth().isVerifyWithSts());
 		settings.put("infisical.token.refresh-before-expiry", properties.getToken().getRefreshBeforeExpiry());
 		settings.put("infisical.token.revoke-on-shutdown", properties.getToken().isRevokeOnShutdown());
 		settings.put("infisical.token.fail-fast", properties.getToken().isFailFast());

@@ -25,9 +25,17 @@ class InfisicalLoginFailureAnalyzer extends AbstractFailureAnalyzer<InfisicalLog
 			case NO_CREDENTIALS -> "Give the application AWS credentials: an IAM role (EC2 instance profile, ECS task "
 					+ "role, EKS IRSA or Pod Identity), AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, an AWS profile "
 					+ "(infisical.aws-auth.profile), or an AwsCredentialsProvider bean.";
-			case STS_REJECTED -> "AWS STS refused the signed login request. Check that this host's clock is right, "
-					+ "that the AWS credentials are valid (not expired, right secret key), and that the Infisical "
-					+ "server can reach sts.<region>.amazonaws.com.";
+			case STS_REJECTED -> "AWS STS refused the signed login request. Check, in this order, the AWS credentials "
+					+ "('aws sts get-caller-identity' with the same credentials; infisical.aws-auth.profile, "
+					+ "infisical.aws-auth.role-arn), that the Infisical server can reach sts.<region>.amazonaws.com "
+					+ "(infisical.aws-auth.region), and this host's clock ('timedatectl status').";
+			case CLOCK_SKEW -> "Synchronise this host's clock (NTP or chrony; check with 'timedatectl status' or "
+					+ "'chronyc tracking'): AWS STS refuses requests signed more than 15 minutes off.";
+			case CREDENTIALS_REJECTED -> "Fix the AWS credentials that sign the login: check them with "
+					+ "'aws sts get-caller-identity', rotate a wrong secret key, refresh expired session credentials, "
+					+ "or point infisical.aws-auth.profile or infisical.aws-auth.role-arn at valid ones.";
+			case STS_UNREACHABLE -> "Let the Infisical server reach sts.<region>.amazonaws.com (its proxy, firewall "
+					+ "or DNS), or set infisical.aws-auth.region to a region whose STS endpoint it can reach.";
 			case IDENTITY_NOT_FOUND -> "Check infisical.aws-auth.identity-id, and that AWS auth is configured on that "
 					+ "machine identity in Infisical (Access Control > Machine Identities > Authentication).";
 			case ORGANIZATION_NOT_FOUND ->

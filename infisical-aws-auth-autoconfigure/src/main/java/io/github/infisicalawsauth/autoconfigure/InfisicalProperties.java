@@ -201,6 +201,14 @@ public class InfisicalProperties {
 		 */
 		private String roleSessionName = "infisical-aws-auth";
 
+		/**
+		 * Whether a login that AWS STS refuses is checked by asking STS directly from
+		 * this host (GetCallerIdentity with the same credentials, at most once a minute
+		 * and for 3 seconds), to tell bad credentials from an Infisical server that
+		 * cannot reach STS.
+		 */
+		private boolean verifyWithSts = true;
+
 		public @Nullable String getIdentityId() {
 			return this.identityId;
 		}
@@ -239,6 +247,14 @@ public class InfisicalProperties {
 
 		public void setRoleSessionName(String roleSessionName) {
 			this.roleSessionName = roleSessionName;
+		}
+
+		public boolean isVerifyWithSts() {
+			return this.verifyWithSts;
+		}
+
+		public void setVerifyWithSts(boolean verifyWithSts) {
+			this.verifyWithSts = verifyWithSts;
 		}
 
 	}

@@ -5,6 +5,10 @@ import java.io.InputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -176,7 +180,7 @@ public final class InfisicalHttpClient implements AutoCloseable {
 				HttpHeaders headers = res.getHeaders();
 				byte[] bytes = readBody(description, status, headers.getContentLength(), res.getBody());
 				return new Response(description, status, headers.getETag(), headers.getFirst(HttpHeaders.RETRY_AFTER),
-						bytes);
+						serverDate(headers), bytes);
 			}, true);
 		}
 		catch (ResourceAccessException ex) {
@@ -214,6 +218,16 @@ public final class InfisicalHttpClient implements AutoCloseable {
 				null, null);
 	}
 
+	private static @Nullable Instant serverDate(HttpHeaders headers) {
+		try {
+			long date = headers.getDate();
+			return (date >= 0) ? Instant.ofEpochMilli(date) : null;
+		}
+		catch (IllegalArgumentException ex) {
+			return null;
+		}
+	}
+
 	private static String rootMessage(Throwable ex) {
 		Throwable root = ex;
 		while (root.getCause() != null && root.getCause() != root) {
@@ -230,10 +244,11 @@ public final class InfisicalHttpClient implements AutoCloseable {
 	 * @param status the HTTP status
 	 * @param etag the {@code ETag} header, if any
 	 * @param retryAfter the {@code Retry-After} header, if any
+	 * @param date the {@code Date} header (the server's clock), if any
 	 * @param body the body bytes
 	 */
 	public record Response(String description, int status, @Nullable String etag, @Nullable String retryAfter,
-			byte[] body) {
+			@Nullable Instant date, byte[] body) {
 
 		/**
 		 * Whether the server answered {@code 304 Not Modified}.
@@ -287,19 +302,30 @@ public final class InfisicalHttpClient implements AutoCloseable {
 			if (message == null) {
 				message = "no Infisical error body (" + this.body.length + " bytes)";
 			}
-			return new InfisicalApiException(this.description, this.status, error, message, reqId, parsedRetryAfter());
+			return new InfisicalApiException(this.description, this.status, error, message, reqId, parsedRetryAfter(),
+					this.date);
 		}
 
 		private @Nullable Duration parsedRetryAfter() {
 			if (this.retryAfter == null) {
 				return null;
 			}
+			String value = this.retryAfter.trim();
 			try {
-				return Duration.ofSeconds(Math.max(0, Long.parseLong(this.retryAfter.trim())));
+				return Duration.ofSeconds(Math.max(0, Long.parseLong(value)));
 			}
 			catch (NumberFormatException ex) {
-				// an HTTP date: rare enough to fall back to the client's own backoff
-				return null;
+				// an HTTP date, measured against the server's own Date so that a skewed
+				// local clock does not matter
+				try {
+					Instant until = ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+					Instant now = (this.date != null) ? this.date : Instant.now();
+					Duration wait = Duration.between(now, until);
+					return wait.isNegative() ? Duration.ZERO : wait;
+				}
+				catch (DateTimeParseException notADate) {
+					return null;
+				}
 			}
 		}
 

@@ -45,6 +45,9 @@ public class LifecycleAwareTokenProvider implements InfisicalTokenProvider, Auto
 
 	private static final Log logger = LogFactory.getLog(LifecycleAwareTokenProvider.class);
 
+	// a refusal re-signed three times in a row is not a passing glitch
+	private static final int MAX_STS_REFUSALS = 3;
+
 	private final InfisicalAuthentication authentication;
 
 	private final InfisicalHttpClient client;
@@ -185,6 +188,20 @@ public class LifecycleAwareTokenProvider implements InfisicalTokenProvider, Auto
 
 	private TokenLifetime loginWithRetry() {
 		return this.policy.getRetry().run(this.clock, this::login, new RetryPolicy.Listener() {
+
+			private int stsRefusals;
+
+			@Override
+			public boolean isRetryable(InfisicalException failure, int attempts) {
+				Reason reason = (failure instanceof InfisicalLoginException login) ? login.getReason() : null;
+				if (reason == Reason.CLOCK_SKEW || reason == Reason.CREDENTIALS_REJECTED) {
+					// signing again with the same clock or credentials cannot help
+					return false;
+				}
+				this.stsRefusals = (reason == Reason.STS_REJECTED || reason == Reason.STS_UNREACHABLE)
+						? this.stsRefusals + 1 : 0;
+				return failure.isTransient() && this.stsRefusals < MAX_STS_REFUSALS;
+			}
 
 			@Override
 			public void retrying(InfisicalException failure, int attempts, Duration wait) {

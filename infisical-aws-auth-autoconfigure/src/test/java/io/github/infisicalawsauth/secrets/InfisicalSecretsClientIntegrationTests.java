@@ -1,5 +1,6 @@
 package io.github.infisicalawsauth.secrets;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -314,6 +315,32 @@ class InfisicalSecretsClientIntegrationTests {
 		assertThat(client.getSecrets(location)).containsEntry("KEY", "value");
 		assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofSeconds(1));
 		assertThat(server.requests("/api/v4/secrets")).hasSize(3);
+	}
+
+	@Test
+	void getSecretsHonoursRetryAfterAsAnHttpDateMeasuredOnTheServerClock() {
+		// the server's clock is 10 minutes behind this host's (STS tolerates 15): only
+		// its
+		// own Date header gives the right wait
+		InfisicalTestServer server = InfisicalTestServer.builder()
+			.clock(Clock.offset(Clock.systemUTC(), Duration.ofMinutes(-10)))
+			.start();
+		this.closeables.add(server);
+		InfisicalTestFixtures.configure(server, Duration.ofHours(3), Duration.ofDays(1));
+		server.addIdentity(InfisicalTestFixtures.IDENTITY_ID).canReadProject(PROJECT);
+		server.project(PROJECT).environment("dev").secret("KEY", "value");
+		InfisicalSecretsClient client = InfisicalSecretsClient
+			.builder(InfisicalTestFixtures.client(server), provider(server))
+			.retry(RetryPolicy.builder()
+				.initialInterval(Duration.ofMillis(10))
+				.maxInterval(Duration.ofMillis(20))
+				.build())
+			.build();
+		server.enqueueFaults("/api/v4/secrets", Fault.rateLimitedUntil(Duration.ofSeconds(2)));
+		long started = System.nanoTime();
+		assertThat(client.getSecrets(SecretLocation.of(PROJECT, "dev", "/"))).containsEntry("KEY", "value");
+		assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofMillis(1000));
+		assertThat(server.requests("/api/v4/secrets")).hasSize(2);
 	}
 
 	@Test

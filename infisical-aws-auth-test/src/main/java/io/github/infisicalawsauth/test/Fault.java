@@ -31,7 +31,8 @@ public final class Fault {
 
 	enum Kind {
 
-		STATUS, RATE_LIMITED, DELAY, MALFORMED_BODY, DROP_CONNECTION, OVERSIZED_BODY, STS_REFUSAL, STS_UNREACHABLE
+		STATUS, RATE_LIMITED, RATE_LIMITED_UNTIL, DELAY, MALFORMED_BODY, DROP_CONNECTION, OVERSIZED_BODY, STS_REFUSAL,
+		STS_UNREACHABLE
 
 	}
 
@@ -83,6 +84,18 @@ public final class Fault {
 	public static Fault rateLimited(Duration retryAfter) {
 		checkNotNegative(retryAfter, "retryAfter");
 		return new Fault(Kind.RATE_LIMITED, 429, retryAfter);
+	}
+
+	/**
+	 * Answer {@code 429} with a {@code Retry-After} header that is an HTTP date: the
+	 * server clock's time plus the given wait, rounded up to whole seconds, as proxies
+	 * and load balancers sometimes send it.
+	 * @param retryAfter the time the client should wait
+	 * @return the fault
+	 */
+	public static Fault rateLimitedUntil(Duration retryAfter) {
+		checkNotNegative(retryAfter, "retryAfter");
+		return new Fault(Kind.RATE_LIMITED_UNTIL, 429, retryAfter);
 	}
 
 	/**
@@ -213,6 +226,7 @@ public final class Fault {
 		return switch (this.kind) {
 			case STATUS -> "Fault.status(" + this.statusCode + ")";
 			case RATE_LIMITED -> "Fault.rateLimited(" + this.duration + ")";
+			case RATE_LIMITED_UNTIL -> "Fault.rateLimitedUntil(" + this.duration + ")";
 			case DELAY -> "Fault.delay(" + this.duration + ")";
 			case MALFORMED_BODY -> "Fault.malformedBody()";
 			case DROP_CONNECTION -> "Fault.dropConnection()";

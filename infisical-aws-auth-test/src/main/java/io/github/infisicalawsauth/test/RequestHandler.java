@@ -6,6 +6,7 @@ import java.net.URISyntaxException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.logging.Level;
@@ -171,6 +172,12 @@ final class RequestHandler implements LoopbackHttpServer.Handler {
 				ApiError error = ApiError.of(429, "Too Many Requests",
 						"Rate limit exceeded. Please try again in " + seconds + " seconds");
 				write(exchange, error(error).withHeader("Retry-After", Long.toString(seconds)));
+				return true;
+			}
+			case RATE_LIMITED_UNTIL -> {
+				Instant until = this.server.clock().instant().plusSeconds(fault.retryAfterSeconds());
+				ApiError error = ApiError.of(429, "Too Many Requests", "Rate limit exceeded. Please try again later");
+				write(exchange, error(error).withHeader("Retry-After", HttpExchange.HTTP_DATE.format(until)));
 				return true;
 			}
 			case STATUS -> {

@@ -79,6 +79,16 @@ class FaultsIntegrationTests {
 	}
 
 	@Test
+	void rateLimitedUntilFaultSendsRetryAfterAsAnHttpDateOfTheServerClock() {
+		this.server.enqueueFaults("/api/v4/secrets", Fault.rateLimitedUntil(Duration.ofMillis(1500)));
+		HttpResponse<String> response = this.client.get(SECRETS, this.token);
+		assertThat(response.statusCode()).isEqualTo(429);
+		assertThat(response.headers().firstValue("Retry-After")).hasValue("Wed, 15 Jan 2025 10:00:02 GMT");
+		assertThat(response.headers().firstValue("Date")).hasValue("Wed, 15 Jan 2025 10:00:00 GMT");
+		assertThat(this.client.get(SECRETS, this.token).statusCode()).isEqualTo(200);
+	}
+
+	@Test
 	void malformedBodyFaultAnswersNonJson() {
 		this.server.enqueueFaults(InfisicalTestServer.RENEW_PATH, Fault.malformedBody());
 		HttpResponse<String> response = this.client.renew(this.token);
