@@ -16,10 +16,11 @@ import org.jspecify.annotations.Nullable;
  * @param obtainedAt when the last login or renewal answered
  * @param jwtExpiresAt the JWT {@code exp}, if any
  * @param expiresAt the earliest of all ends, {@code null} for none
+ * @param refreshAt when to refresh, {@code null} for never
  * @author Infisical AWS Auth contributors
  */
 record TokenLifetime(InfisicalAccessToken token, Duration ttl, Duration maxTtl, Instant firstLoginAt,
-		Instant obtainedAt, @Nullable Instant jwtExpiresAt, @Nullable Instant expiresAt) {
+		Instant obtainedAt, @Nullable Instant jwtExpiresAt, @Nullable Instant expiresAt, @Nullable Instant refreshAt) {
 
 	/**
 	 * Whether the token can still be used at the given time. Kept allocation-free for the
@@ -41,7 +42,7 @@ record TokenLifetime(InfisicalAccessToken token, Duration ttl, Duration maxTtl, 
 	@Override
 	public String toString() {
 		return "TokenLifetime[ttl=" + this.ttl + ", maxTtl=" + this.maxTtl + ", obtainedAt=" + this.obtainedAt
-				+ ", expiresAt=" + this.expiresAt + "]";
+				+ ", expiresAt=" + this.expiresAt + ", refreshAt=" + this.refreshAt + "]";
 	}
 
 }

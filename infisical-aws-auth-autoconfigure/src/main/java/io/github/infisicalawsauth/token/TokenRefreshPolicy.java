@@ -3,6 +3,8 @@ package io.github.infisicalawsauth.token;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.DoubleSupplier;
 
 import io.github.infisicalawsauth.InfisicalAccessToken;
 import io.github.infisicalawsauth.client.RetryPolicy;
@@ -23,9 +25,12 @@ public final class TokenRefreshPolicy {
 
 	private final RetryPolicy retry;
 
+	private final DoubleSupplier random;
+
 	private TokenRefreshPolicy(Builder builder) {
 		this.refreshBeforeExpiry = builder.refreshBeforeExpiry;
 		this.retry = builder.retry;
+		this.random = builder.random;
 	}
 
 	/**
@@ -62,19 +67,26 @@ public final class TokenRefreshPolicy {
 		Instant jwtExpiresAt = JwtClaims.parse(value).expiresAt();
 		Instant expiresAt = TokenLifetime.earliest(jwtExpiresAt, ttl.isZero() ? null : now.plus(ttl));
 		expiresAt = TokenLifetime.earliest(expiresAt, maxTtl.isZero() ? null : firstLoginAt.plus(maxTtl));
+		Duration margin = margin(now, expiresAt);
+		// up to a quarter of the margin earlier, so that instances that started together
+		// do not all refresh at the same instant
+		Instant refreshAt = (expiresAt != null)
+				? expiresAt.minus(margin).minusMillis((long) (margin.toMillis() / 4 * this.random.getAsDouble()))
+				: null;
 		return new TokenLifetime(InfisicalAccessToken.of(value, expiresAt), ttl, maxTtl, firstLoginAt, now,
-				jwtExpiresAt, expiresAt);
+				jwtExpiresAt, expiresAt, refreshAt);
 	}
 
 	/**
 	 * When to refresh: the configured time before expiry, but no later than half-way
-	 * through the token's life, so that short TTLs still leave room for retries.
+	 * through the token's life, so that short TTLs still leave room for retries; up to a
+	 * quarter of that margin earlier, at random, so that a fleet started at once spreads
+	 * its refreshes.
 	 * @param lifetime the held token
 	 * @return when to refresh, {@code null} if the token never expires
 	 */
 	@Nullable Instant refreshAt(TokenLifetime lifetime) {
-		Instant expiresAt = lifetime.expiresAt();
-		return (expiresAt != null) ? expiresAt.minus(margin(lifetime)) : null;
+		return lifetime.refreshAt();
 	}
 
 	/**
@@ -82,12 +94,11 @@ public final class TokenRefreshPolicy {
 	 * the token's life. The schedule and the renew-or-login decision both use it, so that
 	 * a short TTL is renewed rather than replaced by a login every time.
 	 */
-	private Duration margin(TokenLifetime lifetime) {
-		Instant expiresAt = lifetime.expiresAt();
+	private Duration margin(Instant obtainedAt, @Nullable Instant expiresAt) {
 		if (expiresAt == null) {
 			return this.refreshBeforeExpiry;
 		}
-		Duration halfLife = Duration.between(lifetime.obtainedAt(), expiresAt).dividedBy(2);
+		Duration halfLife = Duration.between(obtainedAt, expiresAt).dividedBy(2);
 		Duration margin = min(this.refreshBeforeExpiry, halfLife);
 		return margin.isNegative() ? Duration.ZERO : margin;
 	}
@@ -110,7 +121,7 @@ public final class TokenRefreshPolicy {
 			return true;
 		}
 		Instant maxTtlEnd = lifetime.firstLoginAt().plus(lifetime.maxTtl());
-		return !now.plus(lifetime.ttl()).plus(margin(lifetime)).isAfter(maxTtlEnd);
+		return !now.plus(lifetime.ttl()).plus(margin(lifetime.obtainedAt(), lifetime.expiresAt())).isAfter(maxTtlEnd);
 	}
 
 	private static Duration min(Duration a, Duration b) {
@@ -126,7 +137,20 @@ public final class TokenRefreshPolicy {
 
 		private RetryPolicy retry = RetryPolicy.builder().build();
 
+		private DoubleSupplier random = () -> ThreadLocalRandom.current().nextDouble();
+
 		private Builder() {
+		}
+
+		/**
+		 * Set the source of the spread of refresh times, values in {@code [0, 1)}. For
+		 * tests.
+		 * @param random the source
+		 * @return this builder
+		 */
+		public Builder random(DoubleSupplier random) {
+			this.random = Objects.requireNonNull(random, "'random' must not be null");
+			return this;
 		}
 
 		/**

@@ -1,9 +1,14 @@
 package io.github.infisicalawsauth.autoconfigure;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 import io.github.infisicalawsauth.InfisicalAccessToken;
 import io.github.infisicalawsauth.InfisicalLoginException;
@@ -137,6 +142,36 @@ class InfisicalAutoConfigurationTests {
 			assertThat(context.getStartupFailure()).hasStackTraceContaining("cannot reach Infisical")
 				.hasStackTraceContaining("gave up after");
 		});
+	}
+
+	@Test
+	void connectTimeoutAppliesToCalls() throws IOException {
+		// a listener whose backlog is full: connecting hangs as to a host that drops SYNs
+		try (ServerSocket full = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+			List<Socket> fillers = new ArrayList<>();
+			try {
+				for (int i = 0; i < 2; i++) {
+					Socket filler = new Socket();
+					filler.connect(full.getLocalSocketAddress(), 1000);
+					fillers.add(filler);
+				}
+				long started = System.nanoTime();
+				this.runner
+					.withPropertyValues("infisical.site-url=http://127.0.0.1:" + full.getLocalPort(),
+							"infisical.connect-timeout=200ms")
+					.run((context) -> assertThat(context.getStartupFailure())
+						.hasStackTraceContaining("cannot reach Infisical")
+						.rootCause()
+						.hasMessageContaining("connect timed out"));
+				// retried within the 300 ms budget, each attempt bounded by the timeout
+				assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(3));
+			}
+			finally {
+				for (Socket filler : fillers) {
+					filler.close();
+				}
+			}
+		}
 	}
 
 	@Test

@@ -166,6 +166,33 @@ class InfisicalSecretsClientIntegrationTests {
 	}
 
 	@Test
+	void getSecretsLogsInAgainWhenTheTokenUseCountIsExhausted() {
+		InfisicalTestServer server = server(Generation.V2024);
+		server.addIdentity(InfisicalTestFixtures.IDENTITY_ID).numUsesLimit(2);
+		server.project(PROJECT).environment("dev").secret("KEY", "value");
+		InfisicalSecretsClient client = client(server);
+		SecretLocation location = SecretLocation.of(PROJECT, "dev", "/");
+		for (int i = 0; i < 5; i++) {
+			assertThat(client.getSecrets(location)).containsEntry("KEY", "value");
+		}
+		// two uses per token, the third call is refused and repeated with a new token
+		assertThat(server.loginCount()).isEqualTo(3);
+	}
+
+	@Test
+	void getSecretsRetriesRateLimitWithoutRetryAfterWithItsOwnBackoff() {
+		InfisicalTestServer server = server(Generation.CURRENT);
+		server.project(PROJECT).environment("dev").secret("KEY", "value");
+		InfisicalSecretsClient client = client(server);
+		SecretLocation location = SecretLocation.of(PROJECT, "dev", "/");
+		server.enqueueFaults("/api/v4/secrets", Fault.status(429), Fault.status(429));
+		long started = System.nanoTime();
+		assertThat(client.getSecrets(location)).containsEntry("KEY", "value");
+		assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(1));
+		assertThat(server.requests("/api/v4/secrets")).hasSize(3);
+	}
+
+	@Test
 	void getSecretsRetriesOnceAfterTokenErrorAndThenGivesUp() {
 		InfisicalTestServer server = server(Generation.CURRENT);
 		server.project(PROJECT).environment("dev").secret("KEY", "value");

@@ -1,8 +1,11 @@
 package io.github.infisicalawsauth.token;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -61,7 +64,8 @@ class LifecycleAwareTokenProviderIntegrationTests {
 
 	@Test
 	void refreshesBeforeExpiryByRenewing() {
-		InfisicalTestServer server = server(Generation.CURRENT, Duration.ofSeconds(2), Duration.ofMinutes(10));
+		// a TTL of whole seconds well above the refresh margin: the JWT's exp has seconds
+		InfisicalTestServer server = server(Generation.CURRENT, Duration.ofSeconds(4), Duration.ofMinutes(10));
 		LifecycleAwareTokenProvider provider = provider(server, Duration.ofSeconds(1));
 		provider.start();
 		InfisicalAccessToken first = provider.getToken();
@@ -94,6 +98,31 @@ class LifecycleAwareTokenProviderIntegrationTests {
 		await().atMost(Duration.ofSeconds(15)).until(() -> server.renewCount() >= 2);
 		assertThat(server.loginCount()).isOne();
 		assertThat(server.isTokenActive(provider.getToken().value())).isTrue();
+	}
+
+	@Test
+	void aFleetStartedTogetherSpreadsItsRefreshes() throws Exception {
+		InfisicalTestServer server = server(Generation.CURRENT, Duration.ofSeconds(4), Duration.ofMinutes(10));
+		List<LifecycleAwareTokenProvider> fleet = new ArrayList<>();
+		for (int i = 0; i < 10; i++) {
+			fleet.add(provider(server, Duration.ofSeconds(2)));
+		}
+		fleet.forEach(LifecycleAwareTokenProvider::start);
+		List<Instant> firstExpiries = fleet.stream().map((provider) -> provider.getToken().expiresAt()).toList();
+		Map<Integer, Long> renewedAt = new ConcurrentHashMap<>();
+		await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(5)).until(() -> {
+			for (int i = 0; i < fleet.size(); i++) {
+				if (!fleet.get(i).getToken().expiresAt().equals(firstExpiries.get(i))) {
+					renewedAt.putIfAbsent(i, System.nanoTime());
+				}
+			}
+			return renewedAt.size() == fleet.size();
+		});
+		// refreshes fall anywhere in the last quarter of the 2 s margin, not at one
+		// instant
+		long spread = Collections.max(renewedAt.values()) - Collections.min(renewedAt.values());
+		assertThat(Duration.ofNanos(spread)).isGreaterThan(Duration.ofMillis(100));
+		assertThat(server.renewCount()).isEqualTo(10);
 	}
 
 	@Test

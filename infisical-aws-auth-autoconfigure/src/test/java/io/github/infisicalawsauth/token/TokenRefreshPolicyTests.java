@@ -24,6 +24,7 @@ class TokenRefreshPolicyTests {
 
 	private final TokenRefreshPolicy policy = TokenRefreshPolicy.builder()
 		.refreshBeforeExpiry(Duration.ofMinutes(1))
+		.random(() -> 0)
 		.build();
 
 	@Test
@@ -73,6 +74,25 @@ class TokenRefreshPolicyTests {
 	void refreshesHalfWayThroughShortLives() {
 		TokenLifetime lifetime = this.policy.afterLogin(response(jwt(NOW, null), 30, 0), NOW);
 		assertThat(this.policy.refreshAt(lifetime)).isEqualTo(NOW.plusSeconds(15));
+	}
+
+	@Test
+	void refreshTimesOfAFleetSpreadOverAQuarterOfTheMargin() {
+		double[] draws = { 0.0, 0.5, 0.999 };
+		List<Instant> refreshes = new ArrayList<>();
+		for (double draw : draws) {
+			TokenRefreshPolicy spread = TokenRefreshPolicy.builder()
+				.refreshBeforeExpiry(Duration.ofMinutes(4))
+				.random(() -> draw)
+				.build();
+			TokenLifetime lifetime = spread.afterLogin(response(jwt(NOW, null), 3600, 0), NOW);
+			refreshes.add(spread.refreshAt(lifetime));
+		}
+		Instant latest = NOW.plusSeconds(3600 - 240);
+		assertThat(refreshes).containsExactly(latest, latest.minusSeconds(30), latest.minusMillis(59940));
+		// a refresh that runs late finds the same time: it is drawn once per token
+		TokenLifetime lifetime = this.policy.afterLogin(response(jwt(NOW, null), 3600, 0), NOW);
+		assertThat(this.policy.refreshAt(lifetime)).isEqualTo(this.policy.refreshAt(lifetime));
 	}
 
 	@Test
