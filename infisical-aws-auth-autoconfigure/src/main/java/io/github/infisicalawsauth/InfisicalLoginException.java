@@ -81,8 +81,8 @@ public class InfisicalLoginException extends InfisicalException {
 			case 404 -> message.toLowerCase(Locale.ROOT).contains("organization") ? Reason.ORGANIZATION_NOT_FOUND
 					: Reason.IDENTITY_NOT_FOUND;
 			case 429 -> Reason.RATE_LIMITED;
-			// the server replays the signed request to STS and hides STS's refusal behind
-			// its generic 500
+			// the server replays the signed request to STS and hides STS's refusal
+			// behind its generic 500
 			case 500 -> "Something went wrong".equals(message) ? Reason.STS_REJECTED : Reason.SERVER_ERROR;
 			default -> (api.getStatusCode() >= 500) ? Reason.SERVER_ERROR : Reason.UNEXPECTED_ANSWER;
 		};

@@ -111,7 +111,8 @@ public class AwsIamAuthentication implements InfisicalAuthentication, AutoClosea
 		return refusal.toException();
 	}
 
-	// one direct question to STS a minute is enough, however often the login is retried
+	// one direct question to STS a minute is enough, however often the login is
+	// retried
 	private StsCallerCheck.Result check(AwsCredentials credentials, String region) {
 		CheckedCredentials last = this.lastCheck;
 		long now = System.nanoTime();

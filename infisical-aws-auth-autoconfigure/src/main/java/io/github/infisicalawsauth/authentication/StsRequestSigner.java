@@ -45,8 +45,9 @@ final class StsRequestSigner {
 	 * @return the signed request as base64 body and headers
 	 */
 	static SignedStsRequest sign(AwsCredentialsIdentity credentials, String region, Clock clock) {
-		// The regional host with a matching scope works on every server generation: newer
-		// ones pick the STS host from the scope, the 2024 server from the Host header.
+		// The regional host with a matching scope works on every server generation:
+		// newer ones pick the STS host from the scope, the 2024 server from the Host
+		// header.
 		String host = "sts." + region + ".amazonaws.com";
 		SdkHttpFullRequest request = SdkHttpFullRequest.builder()
 			.method(SdkHttpMethod.POST)
@@ -62,8 +63,8 @@ final class StsRequestSigner {
 			.putProperty(HttpSigner.SIGNING_CLOCK, clock));
 		Map<String, String> headers = new LinkedHashMap<>();
 		for (Map.Entry<String, List<String>> header : signed.request().headers().entrySet()) {
-			// Infisical passes the headers on to STS as they are: never add Accept, the
-			// server relies on its default of JSON
+			// Infisical passes the headers on to STS as they are: never add Accept,
+			// the server relies on its default of JSON
 			headers.put(header.getKey(), String.join(",", header.getValue()));
 		}
 		return new SignedStsRequest(encode(BODY), encode(toJson(headers)), headers.keySet());

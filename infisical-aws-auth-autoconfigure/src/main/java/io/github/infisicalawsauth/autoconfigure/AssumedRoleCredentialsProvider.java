@@ -3,6 +3,8 @@ package io.github.infisicalawsauth.autoconfigure;
 import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.regions.providers.AwsRegionProvider;
 import software.amazon.awssdk.services.sts.StsClient;
 import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider;
@@ -54,7 +56,17 @@ final class AssumedRoleCredentialsProvider implements AwsCredentialsProvider, Sd
 				.build();
 			this.provider = provider;
 		}
-		return provider.resolveCredentials();
+		try {
+			return provider.resolveCredentials();
+		}
+		catch (SdkException ex) {
+			// say which role, or "no credentials" sends the user looking elsewhere
+			throw SdkClientException.builder()
+				.message("Cannot assume role " + this.roleArn + " (infisical.aws-auth.role-arn) as session '"
+						+ this.sessionName + "': " + ex.getMessage())
+				.cause(ex)
+				.build();
+		}
 	}
 
 	@Override

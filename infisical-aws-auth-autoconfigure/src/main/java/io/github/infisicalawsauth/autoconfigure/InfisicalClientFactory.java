@@ -80,9 +80,8 @@ public final class InfisicalClientFactory {
 		Duration readTimeout = positive("infisical.read-timeout", this.properties.getReadTimeout());
 		HttpClientSettings settings = new HttpClientSettings(HttpRedirects.DONT_FOLLOW, connectTimeout, readTimeout,
 				sslBundle);
-		// the JDK client on purpose: Apache HttpClient, which detect() would prefer when
-		// an
-		// application has it, logs Authorization headers and bodies at DEBUG
+		// the JDK client on purpose: Apache HttpClient, which detect() would prefer
+		// when an application has it, logs Authorization headers and bodies at DEBUG
 		ClientHttpRequestFactory requestFactory = ClientHttpRequestFactoryBuilder.jdk().build(settings);
 		return new InfisicalHttpClient(siteUrl, requestFactory, maxResponseSize());
 	}
@@ -253,10 +252,12 @@ public final class InfisicalClientFactory {
 	 */
 	public LifecycleAwareTokenProvider tokenProvider(InfisicalHttpClient client,
 			@Nullable AwsCredentialsProvider credentialsProvider) {
+		// checked first: a mistake must not leave a credentials provider behind
+		TokenRefreshPolicy policy = refreshPolicy();
 		AwsIamAuthentication authentication = new AwsIamAuthentication(
 				authenticationOptionsBuilder(credentialsProvider).build(), client);
 		return LifecycleAwareTokenProvider.builder(authentication, client)
-			.policy(refreshPolicy())
+			.policy(policy)
 			.revokeOnClose(this.properties.getToken().isRevokeOnShutdown())
 			.failFast(this.properties.getToken().isFailFast())
 			.build();

@@ -24,7 +24,9 @@ class InfisicalLoginFailureAnalyzer extends AbstractFailureAnalyzer<InfisicalLog
 			case INVALID_REGION -> "Set infisical.aws-auth.region to a region of the standard AWS partition.";
 			case NO_CREDENTIALS -> "Give the application AWS credentials: an IAM role (EC2 instance profile, ECS task "
 					+ "role, EKS IRSA or Pod Identity), AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, an AWS profile "
-					+ "(infisical.aws-auth.profile), or an AwsCredentialsProvider bean.";
+					+ "(infisical.aws-auth.profile), or an AwsCredentialsProvider bean. With "
+					+ "infisical.aws-auth.role-arn, the base credentials must be allowed sts:AssumeRole on that role "
+					+ "and the role must trust them.";
 			case STS_REJECTED -> "AWS STS refused the signed login request. Check, in this order, the AWS credentials "
 					+ "('aws sts get-caller-identity' with the same credentials; infisical.aws-auth.profile, "
 					+ "infisical.aws-auth.role-arn), that the Infisical server can reach sts.<region>.amazonaws.com "

@@ -315,8 +315,8 @@ public final class InfisicalHttpClient implements AutoCloseable {
 				return Duration.ofSeconds(Math.max(0, Long.parseLong(value)));
 			}
 			catch (NumberFormatException ex) {
-				// an HTTP date, measured against the server's own Date so that a skewed
-				// local clock does not matter
+				// an HTTP date, measured against the server's own Date so that a
+				// skewed local clock does not matter
 				try {
 					Instant until = ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
 					Instant now = (this.date != null) ? this.date : Instant.now();

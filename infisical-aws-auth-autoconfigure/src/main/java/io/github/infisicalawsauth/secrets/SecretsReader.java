@@ -65,7 +65,8 @@ final class SecretsReader {
 		}
 		JsonNode body = response.read(JsonNode.class);
 		if (Boolean.FALSE.equals(this.useV4) && isEmpty(body)) {
-			// the 2024 server answers a missing environment or folder with empty lists
+			// the 2024 server answers a missing environment or folder with empty
+			// lists
 			checkFolderExists(location);
 		}
 		return new SecretsSnapshot(location, merge(location, body), response.etag());
@@ -258,7 +259,8 @@ final class SecretsReader {
 	private static void put(Map<String, JsonNode> merged, JsonNode secret) {
 		String key = text(secret, "secretKey");
 		if (!key.isEmpty()) {
-			// remove first so that the winner takes the position of its last definition
+			// remove first so that the winner takes the position of its last
+			// definition
 			merged.remove(key);
 			merged.put(key, secret);
 		}

@@ -70,8 +70,8 @@ public class LifecycleAwareTokenProvider implements InfisicalTokenProvider, Auto
 
 	private int failedRefreshes;
 
-	// counts finished synchronous logins, so that callers who waited for one that failed
-	// share its failure instead of each starting their own
+	// counts finished synchronous logins, so that callers who waited for one that
+	// failed share its failure instead of each starting their own
 	private volatile int loginGeneration;
 
 	private @Nullable InfisicalException lastLoginFailure;
@@ -146,7 +146,8 @@ public class LifecycleAwareTokenProvider implements InfisicalTokenProvider, Auto
 	@Override
 	public void tokenRejected(InfisicalAccessToken token) {
 		TokenLifetime held = this.current.get();
-		// by value: a renewal on the 2024 server keeps the string and changes the expiry
+		// by value: a renewal on the 2024 server keeps the string and changes the
+		// expiry
 		if (held != null && held.token().value().equals(token.value()) && this.current.compareAndSet(held, null)) {
 			logger.info("Infisical rejected the access token; logging in again on next use");
 		}

@@ -68,8 +68,8 @@ public final class TokenRefreshPolicy {
 		Instant expiresAt = TokenLifetime.earliest(jwtExpiresAt, ttl.isZero() ? null : now.plus(ttl));
 		expiresAt = TokenLifetime.earliest(expiresAt, maxTtl.isZero() ? null : firstLoginAt.plus(maxTtl));
 		Duration margin = margin(now, expiresAt);
-		// up to a quarter of the margin earlier, so that instances that started together
-		// do not all refresh at the same instant
+		// up to a quarter of the margin earlier, so that instances that started
+		// together do not all refresh at the same instant
 		Instant refreshAt = (expiresAt != null)
 				? expiresAt.minus(margin).minusMillis((long) (margin.toMillis() / 4 * this.random.getAsDouble()))
 				: null;

@@ -146,7 +146,8 @@ class InfisicalAutoConfigurationTests {
 
 	@Test
 	void connectTimeoutAppliesToCalls() throws IOException {
-		// a listener whose backlog is full: connecting hangs as to a host that drops SYNs
+		// a listener whose backlog is full: connecting hangs as to a host that drops
+		// SYNs
 		try (ServerSocket full = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
 			List<Socket> fillers = new ArrayList<>();
 			try {
@@ -163,7 +164,8 @@ class InfisicalAutoConfigurationTests {
 						.hasStackTraceContaining("cannot reach Infisical")
 						.rootCause()
 						.hasMessageContaining("connect timed out"));
-				// retried within the 300 ms budget, each attempt bounded by the timeout
+				// retried within the 300 ms budget, each attempt bounded by the
+				// timeout
 				assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(3));
 			}
 			finally {

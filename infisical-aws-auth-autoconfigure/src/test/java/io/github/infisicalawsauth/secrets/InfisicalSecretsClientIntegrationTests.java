@@ -287,7 +287,8 @@ class InfisicalSecretsClientIntegrationTests {
 
 	@Test
 	void getSecretsOfMissingFolderOn2024ServerThrowsNotFound() {
-		// that server answers 200 with empty lists; its folders API tells the difference
+		// that server answers 200 with empty lists; its folders API tells the
+		// difference
 		InfisicalTestServer server = server(Generation.V2024);
 		server.project(PROJECT).environment("dev").folder("/app").secret("KEY", "value");
 		InfisicalSecretsClient client = client(server);
@@ -346,9 +347,8 @@ class InfisicalSecretsClientIntegrationTests {
 
 	@Test
 	void getSecretsHonoursRetryAfterAsAnHttpDateMeasuredOnTheServerClock() {
-		// the server's clock is 10 minutes behind this host's (STS tolerates 15): only
-		// its
-		// own Date header gives the right wait
+		// the server's clock is 10 minutes behind this host's (STS tolerates 15):
+		// only its own Date header gives the right wait
 		InfisicalTestServer server = InfisicalTestServer.builder()
 			.clock(Clock.offset(Clock.systemUTC(), Duration.ofMinutes(-10)))
 			.start();

@@ -64,7 +64,8 @@ class LifecycleAwareTokenProviderIntegrationTests {
 
 	@Test
 	void refreshesBeforeExpiryByRenewing() {
-		// a TTL of whole seconds well above the refresh margin: the JWT's exp has seconds
+		// a TTL of whole seconds well above the refresh margin: the JWT's exp has
+		// seconds
 		InfisicalTestServer server = server(Generation.CURRENT, Duration.ofSeconds(4), Duration.ofMinutes(10));
 		LifecycleAwareTokenProvider provider = provider(server, Duration.ofSeconds(1));
 		provider.start();
@@ -91,7 +92,8 @@ class LifecycleAwareTokenProviderIntegrationTests {
 
 	@Test
 	void shortTtlIsRenewedWithTheDefaultMargin() {
-		// TTL 10 s / max TTL 30 s with the default 1 minute margin: renew at 5 s and 10 s
+		// TTL 10 s / max TTL 30 s with the default 1 minute margin: renew at 5 s and
+		// 10 s
 		InfisicalTestServer server = server(Generation.V2024, Duration.ofSeconds(10), Duration.ofSeconds(30));
 		LifecycleAwareTokenProvider provider = provider(server, Duration.ofMinutes(1));
 		provider.start();
@@ -214,8 +216,8 @@ class LifecycleAwareTokenProviderIntegrationTests {
 		InfisicalAccessToken first = provider.getToken();
 		server.failAlways(RENEW, Fault.status(503));
 		server.failAlways(LOGIN, Fault.status(503));
-		// refresh starts after 2 s; wait for a few failed rounds, all before expiry at 4
-		// s
+		// refresh starts after 2 s; wait for a few failed rounds, all before expiry
+		// at 4 s
 		await().atMost(Duration.ofSeconds(4)).until(() -> server.requests(LOGIN).size() >= 3);
 		assertThat(first.expiresAt()).isAfter(java.time.Instant.now());
 		assertThat(provider.getToken()).isSameAs(first);

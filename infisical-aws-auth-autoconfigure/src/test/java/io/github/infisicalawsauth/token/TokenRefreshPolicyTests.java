@@ -118,8 +118,8 @@ class TokenRefreshPolicyTests {
 	@Test
 	void shortTtlIsRenewedWithTheMarginCappedLikeTheSchedule() {
 		// TTL 10 s, max TTL 30 s and the default 1 minute margin, as on a real 2024
-		// server:
-		// the schedule refreshes half-way through each TTL window and must renew there
+		// server: the schedule refreshes half-way through each TTL window and must
+		// renew there
 		TokenLifetime lifetime = this.policy.afterLogin(response(jwt(NOW, NOW.plusSeconds(30)), 10, 30), NOW);
 		List<String> decisions = new ArrayList<>();
 		for (int i = 0; i < 5; i++) {
@@ -136,7 +136,8 @@ class TokenRefreshPolicyTests {
 
 	@Test
 	void renewsWhenJwtExpIsTheEndOfTheTtlWindow() {
-		// current servers answer a renewal with a new JWT whose exp is the new TTL end
+		// current servers answer a renewal with a new JWT whose exp is the new TTL
+		// end
 		TokenLifetime lifetime = this.policy.afterLogin(response(jwt(NOW, NOW.plusSeconds(3600)), 3600, 0), NOW);
 		assertThat(lifetime.expiresAt()).isEqualTo(NOW.plusSeconds(3600));
 		assertThat(this.policy.shouldRenew(lifetime, NOW.plusSeconds(3540))).isTrue();

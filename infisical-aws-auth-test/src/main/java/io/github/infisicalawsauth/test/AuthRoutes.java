@@ -69,7 +69,8 @@ final class AuthRoutes {
 		String endpointHost = stsHost(headers);
 		if (stsFault != null) {
 			logger.fine(() -> "STS stands in for the login: " + stsFault);
-			// an unreachable STS fails the server's HTTP call: a generic error on both
+			// an unreachable STS fails the server's HTTP call: a generic error on
+			// both
 			throw (stsFault.kind() == Fault.Kind.STS_UNREACHABLE) ? ApiError.internal() : stsRejection();
 		}
 		Caller caller;
@@ -144,7 +145,8 @@ final class AuthRoutes {
 			String host = headers.get("Host");
 			return (host != null) ? host.trim() : GLOBAL_STS_HOST;
 		}
-		// Current servers read the region from the "Authorization" key's Credential scope
+		// Current servers read the region from the "Authorization" key's Credential
+		// scope
 		String region = regionFromAuthorization(headers.get("Authorization"));
 		if (region == null || !AWS_REGION.matcher(region).matches()) {
 			throw ApiError.badRequest("Invalid AWS region");

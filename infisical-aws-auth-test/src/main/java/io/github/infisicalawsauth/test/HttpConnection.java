@@ -102,7 +102,8 @@ final class HttpConnection {
 		try {
 			String line;
 			do {
-				// a client may send an empty line before the request line (RFC 9112 2.2)
+				// a client may send an empty line before the request line (RFC 9112
+				// 2.2)
 				line = readLine(true);
 			}
 			while (line != null && line.isEmpty());
@@ -209,8 +210,8 @@ final class HttpConnection {
 	}
 
 	private void sendContinueIfExpected(Map<String, List<String>> headers, boolean http10) throws IOException {
-		// clients that ask (the AWS SDK's Apache client does) would otherwise
-		// wait seconds
+		// clients that ask (the AWS SDK's Apache client does) would otherwise wait
+		// seconds
 		if (!http10 && tokens(headers.get("Expect")).contains("100-continue")) {
 			this.output.write(CONTINUE);
 			this.output.flush();

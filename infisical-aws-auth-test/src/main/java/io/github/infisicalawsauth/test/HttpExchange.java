@@ -136,8 +136,8 @@ final class HttpExchange {
 	void sendStreamed(int status, Map<String, String> responseHeaders, long contentLength, BodyWriter writer)
 			throws IOException {
 		this.completed = true;
-		// the head goes through the buffer, so that it leaves with the first
-		// piece of body
+		// the head goes through the buffer, so that it leaves with the first piece of
+		// body
 		BufferedOutputStream buffered = new BufferedOutputStream(this.output, STREAM_BUFFER_SIZE);
 		buffered.write(head(status, responseHeaders, contentLength));
 		CountingOutputStream body = new CountingOutputStream(buffered, contentLength);

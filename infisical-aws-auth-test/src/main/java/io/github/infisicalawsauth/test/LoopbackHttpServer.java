@@ -81,7 +81,8 @@ final class LoopbackHttpServer {
 		try {
 			serverSocket = (sslContext != null) ? sslContext.getServerSocketFactory().createServerSocket()
 					: new ServerSocket();
-			// restart() binds the same port while closed connections linger in TIME_WAIT
+			// restart() binds the same port while closed connections linger in
+			// TIME_WAIT
 			serverSocket.setReuseAddress(true);
 			serverSocket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), BACKLOG);
 			LoopbackHttpServer server = new LoopbackHttpServer(serverSocket, executor, handler, clock, idleTimeout);
@@ -115,8 +116,8 @@ final class LoopbackHttpServer {
 	}
 
 	private void awaitAcceptLoopEnd() {
-		// The JDK closes a listening socket only when the thread blocked in accept() has
-		// left it: until then binding the port again (restart()) fails
+		// The JDK closes a listening socket only when the thread blocked in accept()
+		// has left it: until then binding the port again (restart()) fails
 		try {
 			if (!this.acceptLoopEnded.await(10, TimeUnit.SECONDS)) {
 				logger.warning("The accept loop did not end within 10 seconds");
@@ -190,15 +191,16 @@ final class LoopbackHttpServer {
 
 	private void serve(Socket socket) {
 		try {
-			// answers are written in one piece: nothing is gained by waiting to coalesce
+			// answers are written in one piece: nothing is gained by waiting to
+			// coalesce
 			socket.setTcpNoDelay(true);
 			HttpConnection connection = new HttpConnection(socket, this.clock, this.idleTimeoutMillis);
 			HttpExchange exchange;
 			while ((exchange = connection.next()) != null) {
 				this.handler.handle(exchange);
 				if (!exchange.completed()) {
-					// a handler that neither answered nor dropped: do not leave
-					// the client waiting
+					// a handler that neither answered nor dropped: do not leave the
+					// client waiting
 					exchange.drop();
 				}
 				if (!exchange.keepAlive()) {

@@ -60,8 +60,9 @@ class HttpTransportIntegrationTests {
 		start();
 		try (RawConnection connection = new RawConnection(this.server.port())) {
 			for (int i = 0; i < 20; i++) {
-				// headers and body written separately arrive in two reads (the body late,
-				// held back by Nagle's algorithm until the headers are acknowledged)
+				// headers and body written separately arrive in two reads (the body
+				// late, held back by Nagle's algorithm until the headers are
+				// acknowledged)
 				String answer = new String(connection.send(UNKNOWN_ROUTE).readOnce(), StandardCharsets.UTF_8);
 				assertThat(answer).startsWith("HTTP/1.1 404 Not Found\r\n").endsWith("\"error\":\"Not Found\"}");
 			}

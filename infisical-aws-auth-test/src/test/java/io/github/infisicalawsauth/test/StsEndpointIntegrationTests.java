@@ -62,8 +62,9 @@ class StsEndpointIntegrationTests {
 	@BeforeEach
 	@AfterEach
 	void resetSdkClockOffset() {
-		// The SDK keeps the clock offset it learns from Date headers in one static field
-		// for all its clients: a server with a skewed clock would skew later tests
+		// The SDK keeps the clock offset it learns from Date headers in one static
+		// field for all its clients: a server with a skewed clock would skew later
+		// tests
 		SdkGlobalTime.setGlobalTimeOffset(0);
 	}
 
@@ -200,8 +201,8 @@ class StsEndpointIntegrationTests {
 				assumed.credentials().accessKeyId(), assumed.credentials().secretAccessKey(),
 				assumed.credentials().sessionToken());
 		clock.advance(Duration.ofMinutes(16));
-		// signed by the server's clock, so that only the expiry of the
-		// credentials is wrong
+		// signed by the server's clock, so that only the expiry of the credentials is
+		// wrong
 		HttpResponse<String> response = postSigned(credentials, clock);
 		assertError(response, 403, "ExpiredToken", "The security token included in the request is expired");
 		TestClient client = new TestClient(this.server, clock);
@@ -272,8 +273,8 @@ class StsEndpointIntegrationTests {
 		try (StsClient sts = sts(sessionCredentials())) {
 			assertThat(sts.getCallerIdentity().arn()).isEqualTo(TestClient.ARN);
 		}
-		// the first attempt was refused as signed in the future; the retry
-		// was signed with the offset the SDK read from the Date header
+		// the first attempt was refused as signed in the future; the retry was signed
+		// with the offset the SDK read from the Date header
 		assertThat(this.server.stsCallCount("GetCallerIdentity")).isEqualTo(2);
 	}
 

@@ -90,7 +90,8 @@ final class EmbeddedInfisical {
 		// the server's dispatcher thread would keep a failed start's JVM alive
 		application.addListeners((ApplicationListener<ApplicationFailedEvent>) (event) -> this.server.close());
 		AwsCredentialsProvider credentials = StaticCredentialsProvider.create(DEMO_CREDENTIALS);
-		// config data loading runs before any bean exists: it finds the credentials here
+		// config data loading runs before any bean exists: it finds the credentials
+		// here
 		application.addBootstrapRegistryInitializer((registry) -> registry.register(AwsCredentialsProvider.class,
 				BootstrapRegistry.InstanceSupplier.of(credentials)));
 		application.addInitializers((context) -> {

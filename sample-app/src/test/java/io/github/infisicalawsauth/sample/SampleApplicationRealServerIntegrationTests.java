@@ -36,7 +36,8 @@ class SampleApplicationRealServerIntegrationTests {
 
 	@BeforeEach
 	void start() {
-		// environment credentials would come before the system properties in the chain
+		// environment credentials would come before the system properties in the
+		// chain
 		assumeThat(System.getenv("AWS_ACCESS_KEY_ID")).isNull();
 		this.server = InfisicalTestServer.start();
 		this.server.addAwsCredentials(AWS.get("aws.accessKeyId"), AWS.get("aws.secretAccessKey"),

@@ -50,13 +50,15 @@ public final class InfisicalConfigDataAutoConfiguration {
 	@Bean(destroyMethod = "")
 	@ConditionalOnMissingBean(InfisicalTokenProvider.class)
 	InfisicalTokenProvider infisicalTokenProvider(InfisicalConfigDataClients clients) {
-		return clients.getTokenProvider();
+		return clients.getStartedTokenProvider();
 	}
 
 	@Bean
+	@ConditionalOnMissingBean
 	InfisicalCredentialsCheck infisicalCredentialsCheck(InfisicalConfigDataClients clients,
-			ObjectProvider<AwsCredentialsProvider> credentialsProviders) {
-		return new InfisicalCredentialsCheck(clients, credentialsProviders);
+			ObjectProvider<AwsCredentialsProvider> credentialsProviders,
+			ObjectProvider<InfisicalTokenProvider> tokenProviders) {
+		return new InfisicalCredentialsCheck(clients, credentialsProviders, tokenProviders);
 	}
 
 	@Configuration(proxyBeanMethods = false)
@@ -84,10 +86,11 @@ public final class InfisicalConfigDataAutoConfiguration {
 		static class RefreshEventConfiguration {
 
 			@Bean
+			@ConditionalOnMissingBean
 			InfisicalSecretsPoller.ChangeHandler infisicalSecretsRefreshEventPublisher(
 					ApplicationEventPublisher publisher) {
-				// config data loading runs again and replaces the property sources, so
-				// EnvironmentChangeEvent names the changed keys
+				// config data loading runs again and replaces the property sources,
+				// so EnvironmentChangeEvent names the changed keys
 				return (changes) -> publisher
 					.publishEvent(new RefreshEvent(this, null, "Infisical secrets changed: " + names(changes)));
 			}

@@ -166,7 +166,9 @@ final class InfisicalConfigDataClients implements AutoCloseable {
 
 	/**
 	 * Start a pass over the imports (at startup, or for a refresh): forget a failure of
-	 * the last pass, so that Infisical is tried again.
+	 * the last pass, so that Infisical is tried again. Passes do not overlap: config data
+	 * runs once at startup and spring-cloud-context serialises refreshes; a poll that
+	 * ends meanwhile only costs the pass a conditional read.
 	 */
 	void beginPass() {
 		this.passFailure = null;
@@ -189,7 +191,8 @@ final class InfisicalConfigDataClients implements AutoCloseable {
 	 * @throws InfisicalException if they cannot be read
 	 */
 	SecretsSnapshot read(SecretLocation location) {
-		SecretsSnapshot fetched = this.prefetched.remove(location);
+		// kept until the pass ends: several imports (prefixes) may read one location
+		SecretsSnapshot fetched = this.prefetched.get(location);
 		if (fetched != null) {
 			this.lastRead.put(location, fetched);
 			return fetched;
@@ -255,6 +258,17 @@ final class InfisicalConfigDataClients implements AutoCloseable {
 		return this.httpClient;
 	}
 
+	/**
+	 * Return the token provider, started: a login that failed while the configuration
+	 * loaded (an {@code optional:} import was skipped) is tried again, so that
+	 * {@code infisical.token.fail-fast} applies to the bean as to any other.
+	 * @return the token provider
+	 */
+	InfisicalTokenProvider getStartedTokenProvider() {
+		start();
+		return this.tokenProvider;
+	}
+
 	InfisicalTokenProvider getTokenProvider() {
 		return this.tokenProvider;
 	}
@@ -277,18 +291,18 @@ final class InfisicalConfigDataClients implements AutoCloseable {
 		}
 	}
 
-	private void promote(BootstrapContextClosedEvent event) {
+	void promote(BootstrapContextClosedEvent event) {
 		ConfigurableApplicationContext context = event.getApplicationContext();
 		ConfigurableListableBeanFactory beanFactory = context.getBeanFactory();
 		if (this.promoted || beanFactory.containsSingleton(BEAN_NAME)) {
 			// the hook can fire twice
 			return;
 		}
-		if (!this.started || this.closed) {
-			// nothing logged in: the auto-configuration builds the beans the usual way
-			close();
+		if (this.closed) {
 			return;
 		}
+		// promoted even if no login worked yet: a refresh through the bootstrap
+		// context that spring-cloud-context keeps tries again with these clients
 		this.promoted = true;
 		beanFactory.registerSingleton(BEAN_NAME, this);
 		if (beanFactory instanceof DefaultSingletonBeanRegistry registry) {

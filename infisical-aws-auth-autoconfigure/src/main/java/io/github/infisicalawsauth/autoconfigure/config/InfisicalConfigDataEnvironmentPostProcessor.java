@@ -1,25 +1,14 @@
 package io.github.infisicalawsauth.autoconfigure.config;
 
-import java.util.ArrayList;
-import java.util.List;
-
-import io.github.infisicalawsauth.autoconfigure.InfisicalProperties;
 import org.apache.commons.logging.Log;
 
 import org.springframework.boot.EnvironmentPostProcessor;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.bootstrap.ConfigurableBootstrapContext;
 import org.springframework.boot.context.config.ConfigDataEnvironmentPostProcessor;
-import org.springframework.boot.context.properties.bind.Bindable;
-import org.springframework.boot.context.properties.bind.Binder;
-import org.springframework.boot.context.properties.bind.PropertySourcesPlaceholdersResolver;
-import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
-import org.springframework.boot.convert.ApplicationConversionService;
 import org.springframework.boot.logging.DeferredLogFactory;
 import org.springframework.core.Ordered;
 import org.springframework.core.env.ConfigurableEnvironment;
-import org.springframework.core.env.MutablePropertySources;
-import org.springframework.core.env.PropertySource;
 
 /**
  * Reads the secrets of every {@code infisical:} import right after Spring Boot has
@@ -57,31 +46,7 @@ public class InfisicalConfigDataEnvironmentPostProcessor implements EnvironmentP
 
 	@Override
 	public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
-		MutablePropertySources propertySources = environment.getPropertySources();
-		List<InfisicalPropertySource> pending = new ArrayList<>();
-		MutablePropertySources configuration = new MutablePropertySources();
-		for (PropertySource<?> source : propertySources) {
-			if (source instanceof InfisicalPropertySource infisical) {
-				if (infisical.isPending()) {
-					pending.add(infisical);
-				}
-			}
-			else {
-				configuration.addLast(source);
-			}
-		}
-		if (pending.isEmpty()) {
-			return;
-		}
-		// the imports' settings come from the application's configuration, never from
-		// secrets imported earlier
-		Binder binder = new Binder(ConfigurationPropertySources.from(configuration),
-				new PropertySourcesPlaceholdersResolver(configuration),
-				ApplicationConversionService.getSharedInstance());
-		InfisicalProperties properties = binder.bind(InfisicalProperties.PREFIX, Bindable.of(InfisicalProperties.class))
-			.orElseGet(InfisicalProperties::new);
-		new InfisicalSecretsImporter(this.logger).importSecrets(pending, properties, binder, this.bootstrap)
-			.forEach((removed) -> propertySources.remove(removed.getName()));
+		new InfisicalSecretsImporter(this.logger).importPending(environment, this.bootstrap);
 	}
 
 	@Override

@@ -50,7 +50,8 @@ public class InfisicalConfigDataLocationResolver implements ConfigDataLocationRe
 	@Override
 	public List<InfisicalConfigDataResource> resolve(ConfigDataLocationResolverContext context,
 			ConfigDataLocation location) {
-		// the application's own files may not be loaded yet: see resolveProfileSpecific
+		// the application's own files may not be loaded yet: see
+		// resolveProfileSpecific
 		return List.of();
 	}
 

@@ -82,9 +82,8 @@ public final class InfisicalConfigDataResource extends ConfigDataResource {
 				continue;
 			}
 			int equals = pair.indexOf('=');
-			String name = URLDecoder.decode((equals >= 0) ? pair.substring(0, equals) : pair, StandardCharsets.UTF_8)
-				.trim();
-			String value = (equals >= 0) ? URLDecoder.decode(pair.substring(equals + 1), StandardCharsets.UTF_8) : "";
+			String name = decode(location, (equals >= 0) ? pair.substring(0, equals) : pair).trim();
+			String value = (equals >= 0) ? decode(location, pair.substring(equals + 1)) : "";
 			if (!PARAMETERS.contains(name)) {
 				throw new InvalidConfigurationPropertyValueException("spring.config.import", location.toString(),
 						"unknown parameter '" + name + "'; an infisical: import accepts " + new TreeSet<>(PARAMETERS));
@@ -92,6 +91,16 @@ public final class InfisicalConfigDataResource extends ConfigDataResource {
 			parameters.put(name, value.trim());
 		}
 		return parameters;
+	}
+
+	private static String decode(ConfigDataLocation location, String encoded) {
+		try {
+			return URLDecoder.decode(encoded, StandardCharsets.UTF_8);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new InvalidConfigurationPropertyValueException("spring.config.import", location.toString(),
+					"'" + encoded + "' is not URL-encoded: " + ex.getMessage());
+		}
 	}
 
 	/**
@@ -154,7 +163,7 @@ public final class InfisicalConfigDataResource extends ConfigDataResource {
 	 * @return the property source name
 	 */
 	public String getPropertySourceName() {
-		return describe() + "-systemEnvironment";
+		return this + "-systemEnvironment";
 	}
 
 	private String describe() {
@@ -176,12 +185,14 @@ public final class InfisicalConfigDataResource extends ConfigDataResource {
 		if (!(obj instanceof InfisicalConfigDataResource other)) {
 			return false;
 		}
-		return this.path.equals(other.path) && this.parameters.equals(other.parameters);
+		// a required import must not be taken for an optional one that reads the same
+		return this.path.equals(other.path) && this.parameters.equals(other.parameters)
+				&& this.optional == other.optional;
 	}
 
 	@Override
 	public int hashCode() {
-		return Objects.hash(this.path, this.parameters);
+		return Objects.hash(this.path, this.parameters, this.optional);
 	}
 
 	@Override

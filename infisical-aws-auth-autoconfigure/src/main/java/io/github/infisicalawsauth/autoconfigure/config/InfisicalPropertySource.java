@@ -50,6 +50,8 @@ public class InfisicalPropertySource extends SystemEnvironmentPropertySource {
 
 	private volatile @Nullable SecretsSnapshot snapshot;
 
+	private volatile @Nullable SecretLocation skippedLocation;
+
 	/**
 	 * Create an empty property source for an import, to be filled when the configuration
 	 * is complete.
@@ -117,10 +119,31 @@ public class InfisicalPropertySource extends SystemEnvironmentPropertySource {
 	}
 
 	/**
-	 * Stay empty: the import was optional and its location is missing or unreachable.
+	 * Stay empty: Infisical is disabled, another import reads the same, or the import was
+	 * optional and its location is missing or unreachable.
+	 * @param location the location that could not be read, to try again later, or
+	 * {@code null} if there is nothing to read
 	 */
-	void skip() {
+	void skip(@Nullable SecretLocation location) {
+		this.skippedLocation = location;
 		this.state = State.SKIPPED;
+	}
+
+	/**
+	 * Return the location of an optional import that could not be read.
+	 * @return the location, or {@code null}
+	 */
+	@Nullable SecretLocation getSkippedLocation() {
+		return (this.state == State.SKIPPED) ? this.skippedLocation : null;
+	}
+
+	/**
+	 * Keep the values but remember a newer answer that holds the same properties (only
+	 * metadata or left-out keys changed), so that the next poll sends its ETag.
+	 * @param next the newer answer
+	 */
+	void replaceSnapshot(SecretsSnapshot next) {
+		this.snapshot = next;
 	}
 
 	/**
@@ -187,8 +210,8 @@ public class InfisicalPropertySource extends SystemEnvironmentPropertySource {
 			return AbstractPropertyResolver.getDefaultEscapeCharacter();
 		}
 		catch (IllegalArgumentException ex) {
-			// an invalid spring.placeholder.escapeCharacter.default: Spring falls back
-			// too
+			// an invalid spring.placeholder.escapeCharacter.default: Spring falls
+			// back too
 			return '\\';
 		}
 	}
@@ -221,6 +244,11 @@ public class InfisicalPropertySource extends SystemEnvironmentPropertySource {
 	 * Property names and values of a snapshot, and the keys left out.
 	 */
 	private record Properties(Map<String, Object> values, List<String> ignored) {
+
+		@Override
+		public String toString() {
+			return "Properties[names=" + this.values.keySet() + ", ignored=" + this.ignored + "]";
+		}
 
 		static Properties of(String prefix, SecretsSnapshot snapshot) {
 			Map<String, Object> values = new LinkedHashMap<>();

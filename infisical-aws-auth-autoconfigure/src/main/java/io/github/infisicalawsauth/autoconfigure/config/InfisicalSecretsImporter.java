@@ -13,7 +13,14 @@ import io.github.infisicalawsauth.secrets.SecretsSnapshot;
 import org.apache.commons.logging.Log;
 
 import org.springframework.boot.bootstrap.ConfigurableBootstrapContext;
+import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.bind.PropertySourcesPlaceholdersResolver;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
+import org.springframework.boot.convert.ApplicationConversionService;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.MutablePropertySources;
+import org.springframework.core.env.PropertySource;
 
 /**
  * Fills the property sources of {@code infisical:} imports from the final configuration:
@@ -32,50 +39,85 @@ final class InfisicalSecretsImporter {
 	}
 
 	/**
-	 * Fill the given property sources, in order of precedence.
+	 * Fill the property sources of an environment that are still empty, with the settings
+	 * of that environment.
+	 * @param environment the environment, its config data processed
+	 * @param bootstrap the bootstrap context that holds the clients
+	 * @return {@code true} if there was anything to fill
+	 * @throws InfisicalImportException if a required import cannot be read
+	 */
+	boolean importPending(ConfigurableEnvironment environment, ConfigurableBootstrapContext bootstrap) {
+		List<InfisicalPropertySource> pending = new ArrayList<>();
+		MutablePropertySources configuration = new MutablePropertySources();
+		for (PropertySource<?> source : environment.getPropertySources()) {
+			if (source instanceof InfisicalPropertySource infisical) {
+				if (infisical.isPending()) {
+					pending.add(infisical);
+				}
+			}
+			else {
+				configuration.addLast(source);
+			}
+		}
+		if (pending.isEmpty()) {
+			return false;
+		}
+		// the imports' settings come from the application's configuration, never from
+		// secrets imported earlier
+		Binder binder = new Binder(ConfigurationPropertySources.from(configuration),
+				new PropertySourcesPlaceholdersResolver(configuration),
+				ApplicationConversionService.getSharedInstance());
+		InfisicalProperties properties = binder.bind(InfisicalProperties.PREFIX, Bindable.of(InfisicalProperties.class))
+			.orElseGet(InfisicalProperties::new);
+		importSecrets(pending, properties, binder, bootstrap);
+		return true;
+	}
+
+	/**
+	 * Fill the given property sources, in order of precedence. Sources that read nothing
+	 * (Infisical disabled, or the same location as a source of higher precedence) stay
+	 * empty rather than disappear, so that a refresh replaces the ones it finds by name.
 	 * @param sources the property sources of the imports, highest precedence first
 	 * @param properties the final {@code infisical.*} settings
 	 * @param binder a binder of the final configuration
 	 * @param bootstrap the bootstrap context that holds the clients
-	 * @return the sources to remove: all of them when Infisical is disabled, else those
-	 * that read the same location as one of higher precedence
 	 * @throws InfisicalImportException if a required import cannot be read
 	 */
-	List<InfisicalPropertySource> importSecrets(List<InfisicalPropertySource> sources, InfisicalProperties properties,
-			Binder binder, ConfigurableBootstrapContext bootstrap) {
+	void importSecrets(List<InfisicalPropertySource> sources, InfisicalProperties properties, Binder binder,
+			ConfigurableBootstrapContext bootstrap) {
 		if (!properties.isEnabled()) {
-			this.logger.info("Ignoring the Infisical imports " + resources(sources) + ": infisical.enabled is false");
-			return sources;
+			this.logger.info("Ignoring the Infisical imports " + sources.stream().map(this::describe).toList()
+					+ ": infisical.enabled is false");
+			sources.forEach((source) -> source.skip(null));
+			return;
 		}
 		// settle every location before logging in, so that a mistake costs no login
-		Map<InfisicalPropertySource, SecretLocation> locations = new LinkedHashMap<>();
-		List<InfisicalPropertySource> duplicates = new ArrayList<>();
-		Map<String, InfisicalPropertySource> seen = new LinkedHashMap<>();
+		Map<String, Import> imports = new LinkedHashMap<>();
 		for (InfisicalPropertySource source : sources) {
 			SecretLocation location = source.getResource().resolve(properties.getSecrets());
-			InfisicalPropertySource first = seen.putIfAbsent(location + "|" + source.getResource().getPrefix(), source);
+			Import first = imports.putIfAbsent(location + "|" + source.getResource().getPrefix(),
+					new Import(source, location));
 			if (first != null) {
 				this.logger.debug("Infisical import '" + source.getResource() + "' reads the same as '"
-						+ first.getResource() + "'; keeping one property source");
-				duplicates.add(source);
-			}
-			else {
-				locations.put(source, location);
+						+ first.source.getResource() + "'; one property source serves both");
+				// one required import of the location is enough to require it
+				first.required |= !source.getResource().isOptional();
+				source.skip(null);
 			}
 		}
 		InfisicalConfigDataClients clients = InfisicalConfigDataClients.get(bootstrap, properties, binder, this.logger);
 		clients.beginPass();
 		try {
-			locations.forEach((source, location) -> load(source, location, clients));
+			imports.values().forEach((item) -> load(item, clients));
 		}
 		finally {
 			clients.endPass();
 		}
-		return duplicates;
 	}
 
-	private void load(InfisicalPropertySource source, SecretLocation location, InfisicalConfigDataClients clients) {
-		InfisicalConfigDataResource resource = source.getResource();
+	private void load(Import item, InfisicalConfigDataClients clients) {
+		InfisicalPropertySource source = item.source;
+		SecretLocation location = item.location;
 		SecretsSnapshot snapshot;
 		try {
 			snapshot = clients.read(location);
@@ -88,22 +130,23 @@ final class InfisicalSecretsImporter {
 				source.load(lastGood);
 				return;
 			}
-			if (resource.isOptional() && (ex instanceof SecretsNotFoundException || ex.isTransient())) {
-				this.logger.info("Skipping optional Infisical import '" + resource + "' of " + location.describe()
-						+ ": " + ex.getMessage());
-				source.skip();
+			if (!item.required && (ex instanceof SecretsNotFoundException || ex.isTransient())) {
+				this.logger.info("Skipping optional Infisical import '" + source.getResource() + "' of "
+						+ location.describe() + ": " + ex.getMessage());
+				source.skip(location);
 				return;
 			}
 			clients.closeIfUnpromoted();
-			throw new InfisicalImportException(
-					"Cannot import the Infisical secrets of " + location.describe() + " (import '" + resource + "'): "
-							+ ex.getMessage() + ". Check infisical.secrets.* and the import" + (resource.isOptional()
-									? "" : ", or mark it 'optional:infisical:...' to start without these secrets"),
+			throw new InfisicalImportException("Cannot import the Infisical secrets of " + location.describe()
+					+ " (import '" + source.getResource() + "'): " + ex.getMessage()
+					+ ". Check infisical.secrets.* and the import"
+					+ (item.required ? ", or mark it 'optional:infisical:...' to start without these secrets" : ""),
 					ex);
 		}
 		List<String> ignored = source.load(snapshot);
 		this.logger.info("Loaded " + snapshot.getSecrets().size() + " Infisical secrets of " + location.describe()
-				+ (resource.getPrefix().isEmpty() ? "" : " with prefix '" + resource.getPrefix() + "'"));
+				+ (source.getResource().getPrefix().isEmpty() ? ""
+						: " with prefix '" + source.getResource().getPrefix() + "'"));
 		if (!ignored.isEmpty()) {
 			this.logger.warn("Ignoring Infisical secrets " + ignored + " of " + location.describe()
 					+ ": secrets cannot set spring.profiles.* or spring.config.* (profiles and imports are settled "
@@ -111,8 +154,27 @@ final class InfisicalSecretsImporter {
 		}
 	}
 
-	private static List<String> resources(List<InfisicalPropertySource> sources) {
-		return sources.stream().map((source) -> source.getResource().toString()).toList();
+	private String describe(InfisicalPropertySource source) {
+		return source.getResource().toString();
+	}
+
+	/**
+	 * A location to read and the property source it fills.
+	 */
+	private static final class Import {
+
+		final InfisicalPropertySource source;
+
+		final SecretLocation location;
+
+		boolean required;
+
+		Import(InfisicalPropertySource source, SecretLocation location) {
+			this.source = source;
+			this.location = location;
+			this.required = !source.getResource().isOptional();
+		}
+
 	}
 
 }

@@ -19,6 +19,7 @@ import io.github.infisicalawsauth.secrets.SecretLocation;
 import io.github.infisicalawsauth.secrets.SecretsSnapshot;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
@@ -113,26 +114,13 @@ class InfisicalSecretsPoller implements ApplicationListener<ApplicationReadyEven
 	 */
 	Set<String> poll() {
 		List<Change> changes = new ArrayList<>();
+		// one read per location and round, however many imports (prefixes) it serves
 		Map<SecretLocation, SecretsSnapshot> polled = new LinkedHashMap<>();
 		for (PropertySource<?> candidate : this.environment.getPropertySources()) {
-			if (unwrap(candidate) instanceof InfisicalPropertySource infisical && infisical.isLoaded()) {
-				SecretsSnapshot current = Objects.requireNonNull(infisical.getSnapshot());
-				SecretLocation location = current.getLocation();
-				SecretsSnapshot next;
-				try {
-					next = this.clients.poll(location, current);
-				}
-				catch (InfisicalException ex) {
-					logger.warn("Cannot check the Infisical secrets of " + location.describe()
-							+ " for changes; keeping the current values: " + ex.getMessage());
-					continue;
-				}
-				polled.put(location, next);
-				if (next != current) {
-					Set<String> names = infisical.changedPropertyNames(next);
-					if (!names.isEmpty()) {
-						changes.add(new Change(infisical, next, names));
-					}
+			if (unwrap(candidate) instanceof InfisicalPropertySource infisical) {
+				Change change = poll(infisical, polled);
+				if (change != null) {
+					changes.add(change);
 				}
 			}
 		}
@@ -140,7 +128,8 @@ class InfisicalSecretsPoller implements ApplicationListener<ApplicationReadyEven
 		changes.forEach((change) -> names.addAll(change.names()));
 		if (!changes.isEmpty()) {
 			logger.info("Infisical secrets changed: " + names);
-			// the reload that a refresh runs uses what was just read: one read per change
+			// the reload that a refresh runs uses what was just read: one read per
+			// change
 			this.clients.prefetched(polled);
 			try {
 				this.changeHandler.accept(changes);
@@ -150,6 +139,50 @@ class InfisicalSecretsPoller implements ApplicationListener<ApplicationReadyEven
 			}
 		}
 		return names;
+	}
+
+	private @Nullable Change poll(InfisicalPropertySource source, Map<SecretLocation, SecretsSnapshot> polled) {
+		SecretsSnapshot current = source.getSnapshot();
+		// an optional import skipped at startup is read again until it can be
+		SecretLocation location = source.isLoaded() ? Objects.requireNonNull(current).getLocation()
+				: source.getSkippedLocation();
+		if (location == null) {
+			return null;
+		}
+		SecretsSnapshot next = polled.get(location);
+		if (next == null) {
+			try {
+				next = this.clients.poll(location, source.isLoaded() ? current : null);
+			}
+			catch (InfisicalException ex) {
+				if (source.isLoaded()) {
+					logger.warn("Cannot check the Infisical secrets of " + location.describe()
+							+ " for changes; keeping the current values: " + ex.getMessage());
+				}
+				else if (logger.isDebugEnabled()) {
+					logger.debug("Optional Infisical import of " + location.describe() + " still cannot be read: "
+							+ ex.getMessage());
+				}
+				return null;
+			}
+			polled.put(location, next);
+		}
+		if (next == current) {
+			return null;
+		}
+		Set<String> names = source.changedPropertyNames(next);
+		if (names.isEmpty()) {
+			// only metadata changed, or an empty location appeared: remember the
+			// answer for its ETag
+			if (source.isLoaded()) {
+				source.replaceSnapshot(next);
+			}
+			else {
+				source.load(next);
+			}
+			return null;
+		}
+		return new Change(source, next, names);
 	}
 
 	private static PropertySource<?> unwrap(PropertySource<?> source) {

@@ -160,8 +160,10 @@ class InfisicalConfigDataAutoConfigurationTests {
 		if (registered != null) {
 			bootstrap.register(AwsCredentialsProvider.class, InstanceSupplier.of(registered));
 		}
-		Binder binder = new Binder(new MapConfigurationPropertySource(
-				Map.of("infisical.site-url", "http://127.0.0.1:1", "infisical.aws-auth.identity-id", "id-1")));
+		// no server: without fail-fast the token provider starts and retries in the
+		// background
+		Binder binder = new Binder(new MapConfigurationPropertySource(Map.of("infisical.site-url", "http://127.0.0.1:1",
+				"infisical.aws-auth.identity-id", "id-1", "infisical.token.fail-fast", "false")));
 		InfisicalProperties properties = binder.bind(InfisicalProperties.PREFIX, InfisicalProperties.class).get();
 		InfisicalConfigDataClients clients = InfisicalConfigDataClients.get(bootstrap, properties, binder,
 				LogFactory.getLog(getClass()));

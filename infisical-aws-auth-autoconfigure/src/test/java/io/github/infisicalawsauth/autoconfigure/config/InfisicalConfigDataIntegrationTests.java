@@ -16,6 +16,7 @@ import io.github.infisicalawsauth.secrets.SecretLocation;
 import io.github.infisicalawsauth.test.Fault;
 import io.github.infisicalawsauth.test.Generation;
 import io.github.infisicalawsauth.test.InfisicalTestServer;
+import io.github.infisicalawsauth.test.RecordedRequest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -28,6 +29,8 @@ import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.bootstrap.BootstrapRegistry.InstanceSupplier;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.test.context.ConfigDataApplicationContextInitializer;
+import org.springframework.boot.test.util.TestPropertyValues;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -37,6 +40,7 @@ import org.springframework.cloud.context.refresh.ContextRefresher;
 import org.springframework.cloud.endpoint.event.RefreshEvent;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.AnnotationConfigApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.ConfigurableEnvironment;
 
@@ -161,6 +165,18 @@ class InfisicalConfigDataIntegrationTests {
 	}
 
 	@Test
+	void optionalImportOfAnUnreachableServerStillFailsStartupWithFailFast(CapturedOutput output) {
+		// optional: tolerates the import; infisical.token.fail-fast governs the token
+		// bean
+		InfisicalTestServer server = server(Generation.CURRENT);
+		server.stop();
+		assertThatException().isThrownBy(() -> run(server, "--spring.config.import=optional:infisical:"));
+		assertThat(output).contains("Skipping optional Infisical import")
+			.contains("APPLICATION FAILED TO START")
+			.contains("infisical.token.fail-fast=false");
+	}
+
+	@Test
 	void disabledIgnoresARequiredImport() {
 		InfisicalTestServer server = server(Generation.CURRENT);
 		ConfigurableApplicationContext context = run(server, "--spring.config.import=infisical:",
@@ -170,20 +186,91 @@ class InfisicalConfigDataIntegrationTests {
 	}
 
 	@Test
-	void optionalImportsOfAnUnreachableServerSpendOneRetryBudget() {
+	void optionalImportsOfAnUnreachableServerSpendOneRetryBudget(CapturedOutput output) {
 		InfisicalTestServer server = server(Generation.CURRENT);
 		server.failAlways("/api/v1/auth/aws-auth/login", Fault.status(503));
 		ConfigurableApplicationContext context = run(server,
 				"--spring.config.import=optional:infisical:,optional:infisical:/other,optional:infisical:/third",
 				"--infisical.token.fail-fast=false", "--infisical.retry.initial-interval=100ms",
 				"--infisical.retry.max-interval=100ms");
-		int attempts = server.loginCount();
 		assertThat(context.getEnvironment().getProperty("DB_PASSWORD")).isNull();
 		assertThat(context.getBeansOfType(InfisicalTokenProvider.class)).hasSize(1);
-		// one start attempt plus one budget of 1 s at 50 to 100 ms per wait (at most
-		// about
-		// 20 attempts); one budget per import would be three times that
-		assertThat(attempts).isBetween(2, 30);
+		// the first import spends the budget; the second and third fail at once, with
+		// no retried login of their own in between
+		String log = output.getOut();
+		int firstSkip = log.indexOf("Skipping optional Infisical import");
+		assertThat(firstSkip).isPositive();
+		assertThat(log.indexOf("Login to Infisical failed, attempt", firstSkip)).isEqualTo(-1);
+		assertThat(log.split("Skipping optional Infisical import", -1)).hasSize(4);
+	}
+
+	@Test
+	void anOptionalImportSkippedAtStartIsPolledUntilItLoads() {
+		InfisicalTestServer server = server(Generation.CURRENT);
+		server.project(PROJECT).environment("dev").secret("DB_PASSWORD", DB_PASSWORD);
+		ConfigurableApplicationContext context = run(server,
+				"--spring.config.import=infisical:,optional:infisical:/later",
+				"--infisical.secrets.refresh-interval=1h");
+		assertThat(context.getEnvironment().getProperty("LATER")).isNull();
+		InfisicalSecretsPoller poller = context.getBean(InfisicalSecretsPoller.class);
+		assertThat(poller.poll()).isEmpty();
+		server.project(PROJECT).environment("dev").folder("/later").secret("LATER", "arrived");
+		assertThat(poller.poll()).containsExactly("LATER");
+		assertThat(context.getEnvironment().getProperty("LATER")).isEqualTo("arrived");
+	}
+
+	@Test
+	void aRequiredImportIsNotTakenForAnOptionalOneOfTheSameLocation() {
+		InfisicalTestServer server = server(Generation.CURRENT);
+		server.project(PROJECT).environment("dev").secret("DB_PASSWORD", DB_PASSWORD);
+		assertThatException()
+			.isThrownBy(() -> run(server, "--spring.config.import=optional:infisical:/missing,infisical:/missing"))
+			.satisfies((ex) -> assertThat(messages(ex)).contains("path '/missing'"));
+		assertThatException()
+			.isThrownBy(() -> run(server, "--spring.config.import=infisical:/missing,optional:infisical:/missing"))
+			.satisfies((ex) -> assertThat(messages(ex)).contains("path '/missing'"));
+		server.clearRequests();
+		ConfigurableApplicationContext context = run(server, "--spring.config.import=optional:infisical:,infisical:");
+		assertThat(context.getEnvironment().getProperty("DB_PASSWORD")).isEqualTo(DB_PASSWORD);
+		assertThat(server.requests("/api/v4/secrets")).hasSize(1);
+	}
+
+	@Test
+	void configDataApplicationContextInitializerFillsTheImportsToo() {
+		InfisicalTestServer server = server(Generation.CURRENT);
+		server.project(PROJECT).environment("dev").secret("DB_PASSWORD", DB_PASSWORD);
+		AnnotationConfigApplicationContext context = new AnnotationConfigApplicationContext();
+		this.closeables.add(0, context);
+		TestPropertyValues
+			.of("spring.config.import=infisical:", "infisical.site-url=" + server.url(),
+					"infisical.aws-auth.identity-id=" + InfisicalTestFixtures.IDENTITY_ID,
+					"infisical.aws-auth.region=us-east-1", "infisical.secrets.project-id=" + PROJECT,
+					"infisical.secrets.environment=dev")
+			.applyTo(context);
+		System.setProperty("aws.accessKeyId", InfisicalTestFixtures.ACCESS_KEY_ID);
+		System.setProperty("aws.secretAccessKey", InfisicalTestFixtures.SECRET_ACCESS_KEY);
+		System.setProperty("aws.sessionToken", InfisicalTestFixtures.SESSION_TOKEN);
+		try {
+			new ConfigDataApplicationContextInitializer().initialize(context);
+		}
+		finally {
+			System.clearProperty("aws.accessKeyId");
+			System.clearProperty("aws.secretAccessKey");
+			System.clearProperty("aws.sessionToken");
+		}
+		assertThat(context.getEnvironment().getProperty("DB_PASSWORD")).isEqualTo(DB_PASSWORD);
+		assertThat(context.getBeanFactory().containsSingleton(InfisicalConfigDataClients.BEAN_NAME)).isTrue();
+		server.project(PROJECT).environment("dev");
+		AnnotationConfigApplicationContext missing = new AnnotationConfigApplicationContext();
+		this.closeables.add(0, missing);
+		TestPropertyValues
+			.of("spring.config.import=infisical:/missing", "infisical.site-url=" + server.url(),
+					"infisical.aws-auth.identity-id=" + InfisicalTestFixtures.IDENTITY_ID,
+					"infisical.aws-auth.region=us-east-1", "infisical.secrets.project-id=" + PROJECT,
+					"infisical.secrets.environment=dev")
+			.applyTo(missing);
+		assertThatException().isThrownBy(() -> new ConfigDataApplicationContextInitializer().initialize(missing))
+			.satisfies((ex) -> assertThat(messages(ex)).contains("path '/missing'"));
 	}
 
 	@Test
@@ -221,8 +308,7 @@ class InfisicalConfigDataIntegrationTests {
 		assertThat(context.getEnvironment().getProperty("DB_PASSWORD")).isEqualTo(NEW_DB_PASSWORD);
 		context.getBean(ContextRefresher.class).refresh();
 		// the refresh found the clients through the bootstrap context
-		// spring-cloud-context
-		// keeps
+		// spring-cloud-context keeps
 		assertThat(server.loginCount()).isOne();
 		assertThat(context.getBean(InfisicalTokenProvider.class)).isSameAs(tokenProvider);
 	}
@@ -262,18 +348,47 @@ class InfisicalConfigDataIntegrationTests {
 		InfisicalTestServer server = server(Generation.CURRENT);
 		server.project(PROJECT).environment("dev").secret("DB_PASSWORD", DB_PASSWORD).secret("OTHER", "other");
 		server.project(PROJECT).environment("dev").folder("/unchanged").secret("UNCHANGED", "unchanged");
-		ConfigurableApplicationContext context = run(server, "--spring.config.import=infisical:,infisical:/unchanged",
-				"--infisical.secrets.refresh-interval=1s");
+		// polled by hand: the scheduled polls are an hour apart
+		ConfigurableApplicationContext context = run(server,
+				"--spring.config.import=infisical:,infisical:/unchanged,infisical:/unchanged?prefix=again.",
+				"--infisical.secrets.refresh-interval=1h");
 		RefreshEventCounter refreshEvents = context.getBean(RefreshEventCounter.class);
-		await().atMost(Duration.ofSeconds(5)).until(() -> server.requests("/api/v4/secrets").size() >= 4);
+		InfisicalSecretsPoller poller = context.getBean(InfisicalSecretsPoller.class);
+		int start = server.requests("/api/v4/secrets").size();
+		assertThat(poller.poll()).isEmpty();
+		// one read per location, however many imports it serves
+		assertThat(server.requests("/api/v4/secrets")).hasSize(start + 2);
 		server.project(PROJECT).environment("dev").secret("DB_PASSWORD", NEW_DB_PASSWORD);
-		int before = server.requests("/api/v4/secrets").size();
-		await().atMost(Duration.ofSeconds(5))
-			.until(() -> NEW_DB_PASSWORD.equals(context.getEnvironment().getProperty("DB_PASSWORD")));
+		assertThat(poller.poll()).containsExactly("DB_PASSWORD");
 		// the poll read both locations once; the reload it triggered read nothing more
-		assertThat(server.requests("/api/v4/secrets")).hasSize(before + 2);
+		assertThat(server.requests("/api/v4/secrets")).hasSize(start + 4);
+		assertThat(context.getEnvironment().getProperty("DB_PASSWORD")).isEqualTo(NEW_DB_PASSWORD);
 		assertThat(refreshEvents.count).hasValue(1);
 		assertThat(context.getEnvironment().getProperty("UNCHANGED")).isEqualTo("unchanged");
+		assertThat(context.getEnvironment().getProperty("again.UNCHANGED")).isEqualTo("unchanged");
+	}
+
+	@Test
+	void aChangeOfMetadataOnlyKeepsPollsConditional() {
+		InfisicalTestServer server = server(Generation.CURRENT);
+		server.project(PROJECT).environment("dev").secret("DB_PASSWORD", DB_PASSWORD);
+		ConfigurableApplicationContext context = run(server, "--spring.config.import=infisical:",
+				"--infisical.secrets.refresh-interval=1h");
+		InfisicalSecretsPoller poller = context.getBean(InfisicalSecretsPoller.class);
+		// a key that never becomes a property: the answer changes, the properties do not
+		server.project(PROJECT).environment("dev").secret("SPRING_PROFILES_INCLUDE", "x");
+		assertThat(poller.poll()).isEmpty();
+		String etag = context.getEnvironment()
+			.getPropertySources()
+			.stream()
+			.filter(InfisicalPropertySource.class::isInstance)
+			.map((source) -> ((InfisicalPropertySource) source).getSnapshot().getEtag())
+			.findFirst()
+			.orElseThrow();
+		assertThat(poller.poll()).isEmpty();
+		List<RecordedRequest> requests = server.requests("/api/v4/secrets");
+		assertThat(requests.get(requests.size() - 1).header("If-None-Match")).isEqualTo(etag);
+		assertThat(context.getBean(RefreshEventCounter.class).count).hasValue(0);
 	}
 
 	@Test
@@ -316,8 +431,8 @@ class InfisicalConfigDataIntegrationTests {
 	void legacyBootstrapProvidesTheSamePropertySource() {
 		InfisicalTestServer server = server(Generation.CURRENT);
 		server.project(PROJECT).environment("dev").secret("DB_PASSWORD", DB_PASSWORD);
-		// the bootstrap context does not see the application's bootstrap registry: use
-		// the AWS default chain
+		// the bootstrap context does not see the application's bootstrap registry:
+		// use the AWS default chain
 		System.setProperty("aws.accessKeyId", InfisicalTestFixtures.ACCESS_KEY_ID);
 		System.setProperty("aws.secretAccessKey", InfisicalTestFixtures.SECRET_ACCESS_KEY);
 		System.setProperty("aws.sessionToken", InfisicalTestFixtures.SESSION_TOKEN);

@@ -44,7 +44,8 @@ class InfisicalConfigDataResourceTests {
 			.isEqualTo(SecretLocation.of("p2", "prod", "/db").withIncludeImports(false));
 		assertThat(resource.getPrefix()).isEqualTo("db.");
 		assertThat(resource.isOptional()).isTrue();
-		assertThat(resource.getPropertySourceName()).startsWith("infisical:/db?").endsWith("-systemEnvironment");
+		assertThat(resource.getPropertySourceName()).startsWith("optional:infisical:/db?")
+			.endsWith("-systemEnvironment");
 		assertThat(resource)
 			.hasToString("optional:infisical:/db?environment=prod&include-imports=false&prefix=db.&project-id=p2");
 	}
@@ -73,13 +74,21 @@ class InfisicalConfigDataResourceTests {
 		assertThatExceptionOfType(InvalidConfigurationPropertyValueException.class)
 			.isThrownBy(() -> resource("infisical:/a//b"))
 			.withMessageContaining("empty segments");
+		assertThatExceptionOfType(InvalidConfigurationPropertyValueException.class)
+			.isThrownBy(() -> resource("infisical:/db?prefix=100%"))
+			.withMessageContaining("spring.config.import")
+			.withMessageContaining("not URL-encoded");
 	}
 
 	@Test
-	void importsAreEqualByPathAndParameters() {
-		assertThat(resource("infisical:/a")).isEqualTo(resource("optional:infisical:/a/"))
+	void importsAreEqualByPathParametersAndOptional() {
+		assertThat(resource("infisical:/a")).isEqualTo(resource("infisical:/a/"))
 			.hasSameHashCodeAs(resource("infisical:/a/"))
-			.isNotEqualTo(resource("infisical:/a?prefix=x."));
+			.isNotEqualTo(resource("infisical:/a?prefix=x."))
+			// Spring Boot loads one of two equal imports: a required one must not be lost
+			.isNotEqualTo(resource("optional:infisical:/a"));
+		assertThat(resource("optional:infisical:/a").getPropertySourceName())
+			.isNotEqualTo(resource("infisical:/a").getPropertySourceName());
 		assertThat(resource("infisical:/a?prefix=x.&environment=prod"))
 			.isEqualTo(resource("infisical:/a?environment=prod&prefix=x."));
 	}

@@ -13,6 +13,7 @@ import io.github.infisicalawsauth.InfisicalTestFixtures;
 import io.github.infisicalawsauth.InfisicalTokenProvider;
 import io.github.infisicalawsauth.client.InfisicalHttpClient;
 import io.github.infisicalawsauth.secrets.InfisicalSecretsClient;
+import io.github.infisicalawsauth.test.Fault;
 import io.github.infisicalawsauth.test.Generation;
 import io.github.infisicalawsauth.test.InfisicalTestServer;
 import org.jspecify.annotations.Nullable;
@@ -32,6 +33,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.cloud.context.refresh.ContextRefresher;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -190,6 +192,21 @@ class InfisicalConfigDataSettingsIntegrationTests {
 		assertThat(context.getBean(TokenUser.class).tokenProvider).isSameAs(context.getBean(UserToken.class).provider);
 		// config data logged in with its own provider
 		assertThat(server.loginCount()).isOne();
+	}
+
+	@Test
+	void aContextRefreshAfterAnOptionalImportWasSkippedLoadsIt() {
+		// the application does not need config data's token provider, which never logged
+		// in: its clients must still serve a refresh
+		InfisicalTestServer server = server();
+		server.failAlways("/api/v1/auth/aws-auth/login", Fault.status(503));
+		ConfigurableApplicationContext context = run(server, "settings-in-file", Map.of(),
+				"--spring.config.import=optional:infisical:", "--test.user-token-provider=true",
+				"--infisical.retry.initial-interval=50ms", "--infisical.retry.max-elapsed-time=200ms");
+		assertThat(context.getEnvironment().getProperty("DB_PASSWORD")).isNull();
+		server.clearFaults();
+		context.getBean(ContextRefresher.class).refresh();
+		assertThat(context.getEnvironment().getProperty("DB_PASSWORD")).isEqualTo("dev-password");
 	}
 
 	@Test

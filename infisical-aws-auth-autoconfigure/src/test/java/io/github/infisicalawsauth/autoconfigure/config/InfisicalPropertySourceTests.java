@@ -46,7 +46,8 @@ class InfisicalPropertySourceTests {
 
 	@ParameterizedTest
 	@ValueSource(strings = { "abc${NOT_A_PLACEHOLDER}def", "${user.home}", "$1", "\\", "$", "a\\${b}", "${", "}${",
-			"${a${b}}", "${unclosed", "\\${unclosed", "$${x}", "${a}:${b:c}", "#{1+1}" })
+			"${a${b}}", "${unclosed", "\\${unclosed", "$${x}", "${a}:${b:c}", "#{1+1}", "\\${X}", "${${X}", "${a ${b}",
+			"${X}\\", "${a}}}", "{${a}}", "${a\\}b}", "\\\\${X}" })
 	void valuesReachTheEnvironmentVerbatim(String value) {
 		StandardEnvironment environment = new StandardEnvironment();
 		environment.getPropertySources().addFirst(source("", Map.of("SECRET", value)));
@@ -87,9 +88,10 @@ class InfisicalPropertySourceTests {
 		assertThat(source.getPropertyNames()).isEmpty();
 		assertThat(source.getSnapshot()).isNull();
 		assertThat(source.getLocation()).isNull();
-		source.skip();
+		source.skip(LOCATION);
 		assertThat(source.isPending()).isFalse();
 		assertThat(source.isLoaded()).isFalse();
+		assertThat(source.getSkippedLocation()).isEqualTo(LOCATION);
 	}
 
 	@Test
