@@ -1,8 +1,11 @@
 package io.github.infisicalawsauth.autoconfigure;
 
 import io.github.infisicalawsauth.InfisicalTokenProvider;
+import io.github.infisicalawsauth.autoconfigure.event.InfisicalEventPublisher;
 import io.github.infisicalawsauth.client.InfisicalHttpClient;
 import io.github.infisicalawsauth.token.LifecycleAwareTokenProvider;
+import io.github.infisicalawsauth.token.TokenLifecycleListener;
+import io.micrometer.observation.ObservationRegistry;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -12,6 +15,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.ssl.SslBundles;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 
 /**
@@ -29,15 +33,28 @@ public final class InfisicalAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	InfisicalHttpClient infisicalHttpClient(InfisicalProperties properties, ObjectProvider<SslBundles> sslBundles) {
-		return new InfisicalClientFactory(properties).httpClient(sslBundles.getIfAvailable());
+	InfisicalHttpClient infisicalHttpClient(InfisicalProperties properties, ObjectProvider<SslBundles> sslBundles,
+			ObjectProvider<InfisicalHttpClientCustomizer> customizers) {
+		return new InfisicalClientFactory(properties).httpClient(sslBundles.getIfAvailable(),
+				customizers.orderedStream().toList());
 	}
 
 	@Bean(initMethod = "start", destroyMethod = "close")
 	@ConditionalOnMissingBean(InfisicalTokenProvider.class)
 	LifecycleAwareTokenProvider infisicalTokenProvider(InfisicalProperties properties, InfisicalHttpClient client,
-			ObjectProvider<AwsCredentialsProvider> credentialsProvider) {
-		return new InfisicalClientFactory(properties).tokenProvider(client, credentialsProvider.getIfUnique());
+			ObjectProvider<AwsCredentialsProvider> credentialsProvider,
+			ObjectProvider<TokenLifecycleListener> listeners, ObjectProvider<ObservationRegistry> observationRegistry) {
+		LifecycleAwareTokenProvider provider = new InfisicalClientFactory(properties).tokenProvider(client,
+				credentialsProvider.getIfUnique());
+		provider.setObservationRegistry(observationRegistry.getIfAvailable(() -> ObservationRegistry.NOOP));
+		listeners.orderedStream().forEach(provider::addListener);
+		return provider;
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	InfisicalEventPublisher infisicalEventPublisher(ApplicationEventPublisher publisher) {
+		return new InfisicalEventPublisher(publisher);
 	}
 
 }

@@ -2,6 +2,7 @@ package io.github.infisicalawsauth.autoconfigure;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import io.github.infisicalawsauth.InfisicalTokenProvider;
@@ -59,6 +60,20 @@ public final class InfisicalClientFactory {
 	 * bundle does not exist
 	 */
 	public InfisicalHttpClient httpClient(@Nullable SslBundles sslBundles) {
+		return httpClient(sslBundles, List.of());
+	}
+
+	/**
+	 * Build the HTTP client of the configured site.
+	 * @param sslBundles the application's SSL bundles, or {@code null} if there are none
+	 * @param customizers customizers of the JDK HTTP client, in order
+	 * @return the client
+	 * @throws InvalidConfigurationPropertyValueException if a property is invalid
+	 * @throws org.springframework.boot.ssl.NoSuchSslBundleException if the configured
+	 * bundle does not exist
+	 */
+	public InfisicalHttpClient httpClient(@Nullable SslBundles sslBundles,
+			List<InfisicalHttpClientCustomizer> customizers) {
 		String bundleName = this.properties.getSsl().getBundle();
 		SslBundle sslBundle = null;
 		if (bundleName != null) {
@@ -82,7 +97,9 @@ public final class InfisicalClientFactory {
 				sslBundle);
 		// the JDK client on purpose: Apache HttpClient, which detect() would prefer
 		// when an application has it, logs Authorization headers and bodies at DEBUG
-		ClientHttpRequestFactory requestFactory = ClientHttpRequestFactoryBuilder.jdk().build(settings);
+		ClientHttpRequestFactory requestFactory = ClientHttpRequestFactoryBuilder.jdk()
+			.withHttpClientCustomizer((builder) -> customizers.forEach((customizer) -> customizer.customize(builder)))
+			.build(settings);
 		return new InfisicalHttpClient(siteUrl, requestFactory, maxResponseSize());
 	}
 

@@ -3,7 +3,9 @@ package io.github.infisicalawsauth.autoconfigure;
 import io.github.infisicalawsauth.InfisicalTokenProvider;
 import io.github.infisicalawsauth.client.InfisicalHttpClient;
 import io.github.infisicalawsauth.secrets.InfisicalSecretsClient;
+import io.micrometer.observation.ObservationRegistry;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -28,8 +30,11 @@ public final class InfisicalSecretsAutoConfiguration {
 	@ConditionalOnMissingBean
 	@ConditionalOnBean({ InfisicalHttpClient.class, InfisicalTokenProvider.class })
 	InfisicalSecretsClient infisicalSecretsClient(InfisicalProperties properties, InfisicalHttpClient client,
-			InfisicalTokenProvider tokenProvider) {
-		return new InfisicalClientFactory(properties).secretsClient(client, tokenProvider);
+			InfisicalTokenProvider tokenProvider, ObjectProvider<ObservationRegistry> observationRegistry) {
+		InfisicalSecretsClient secretsClient = new InfisicalClientFactory(properties).secretsClient(client,
+				tokenProvider);
+		secretsClient.setObservationRegistry(observationRegistry.getIfAvailable(() -> ObservationRegistry.NOOP));
+		return secretsClient;
 	}
 
 }

@@ -60,6 +60,8 @@ public final class InfisicalHttpClient implements AutoCloseable {
 
 	private final long maxResponseSize;
 
+	private volatile ServerGeneration serverGeneration = ServerGeneration.UNKNOWN;
+
 	/**
 	 * Create a client that reads answers of up to {@value #DEFAULT_MAX_RESPONSE_SIZE}
 	 * bytes.
@@ -105,6 +107,23 @@ public final class InfisicalHttpClient implements AutoCloseable {
 		catch (Exception ex) {
 			// nothing left to do with a client that is going away
 		}
+	}
+
+	/**
+	 * Return what is known of the server's generation.
+	 * @return the generation, {@link ServerGeneration#UNKNOWN} until a secrets read told
+	 */
+	public ServerGeneration getServerGeneration() {
+		return this.serverGeneration;
+	}
+
+	/**
+	 * Record the server's generation, as learned by a secrets read, so that every client
+	 * of the site reads with the right route from then on.
+	 * @param serverGeneration the generation
+	 */
+	public void setServerGeneration(ServerGeneration serverGeneration) {
+		this.serverGeneration = serverGeneration;
 	}
 
 	/**

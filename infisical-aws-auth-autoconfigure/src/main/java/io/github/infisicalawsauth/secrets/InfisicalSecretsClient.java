@@ -12,6 +12,7 @@ import io.github.infisicalawsauth.InfisicalLoginException;
 import io.github.infisicalawsauth.InfisicalTokenProvider;
 import io.github.infisicalawsauth.client.InfisicalHttpClient;
 import io.github.infisicalawsauth.client.RetryPolicy;
+import io.micrometer.observation.ObservationRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -47,6 +48,16 @@ public final class InfisicalSecretsClient {
 		this.reader = new SecretsReader(builder.client, builder.tokenProvider);
 		this.retry = builder.retry;
 		this.clock = builder.clock;
+	}
+
+	/**
+	 * Observe every read with the given registry, from now on: a client built before the
+	 * application's registry existed (while configuration loads) gets it later.
+	 * @param observationRegistry the registry
+	 */
+	public void setObservationRegistry(ObservationRegistry observationRegistry) {
+		this.reader.setObservationRegistry(
+				Objects.requireNonNull(observationRegistry, "'observationRegistry' must not be null"));
 	}
 
 	/**

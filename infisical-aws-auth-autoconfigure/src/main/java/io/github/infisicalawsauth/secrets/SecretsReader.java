@@ -12,6 +12,9 @@ import io.github.infisicalawsauth.InfisicalApiException;
 import io.github.infisicalawsauth.InfisicalException;
 import io.github.infisicalawsauth.InfisicalTokenProvider;
 import io.github.infisicalawsauth.client.InfisicalHttpClient;
+import io.github.infisicalawsauth.client.InfisicalObservations;
+import io.github.infisicalawsauth.client.ServerGeneration;
+import io.micrometer.observation.ObservationRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -40,14 +43,15 @@ final class SecretsReader {
 
 	private final InfisicalTokenProvider tokenProvider;
 
-	/**
-	 * {@code null} until the server's generation is known.
-	 */
-	private volatile @Nullable Boolean useV4;
+	private volatile ObservationRegistry observationRegistry = ObservationRegistry.NOOP;
 
 	SecretsReader(InfisicalHttpClient client, InfisicalTokenProvider tokenProvider) {
 		this.client = client;
 		this.tokenProvider = tokenProvider;
+	}
+
+	void setObservationRegistry(ObservationRegistry observationRegistry) {
+		this.observationRegistry = observationRegistry;
 	}
 
 	/**
@@ -58,13 +62,14 @@ final class SecretsReader {
 	 * {@code ifNoneMatch}
 	 */
 	@Nullable SecretsSnapshot list(SecretLocation location, @Nullable String ifNoneMatch) {
-		InfisicalHttpClient.Response response = call((v4) -> v4 ? V4_PATH : V3_PATH, (v4) -> query(location, v4),
-				ifNoneMatch);
+		InfisicalHttpClient.Response response = InfisicalObservations.observe(this.observationRegistry, "secrets.read",
+				this.client, InfisicalHttpClient.Response::status,
+				() -> call((v4) -> v4 ? V4_PATH : V3_PATH, (v4) -> query(location, v4), ifNoneMatch));
 		if (response.notModified()) {
 			return null;
 		}
 		JsonNode body = response.read(JsonNode.class);
-		if (Boolean.FALSE.equals(this.useV4) && isEmpty(body)) {
+		if (this.client.getServerGeneration() == ServerGeneration.V2024 && isEmpty(body)) {
 			// the 2024 server answers a missing environment or folder with empty
 			// lists
 			checkFolderExists(location);
@@ -127,8 +132,9 @@ final class SecretsReader {
 	 */
 	String single(SecretLocation location, String name) {
 		String encoded = InfisicalHttpClient.encodePathSegment(name);
-		InfisicalHttpClient.Response response = call((v4) -> (v4 ? V4_PATH : V3_PATH) + "/" + encoded,
-				(v4) -> query(location, v4), null);
+		InfisicalHttpClient.Response response = InfisicalObservations.observe(this.observationRegistry, "secrets.read",
+				this.client, InfisicalHttpClient.Response::status,
+				() -> call((v4) -> (v4 ? V4_PATH : V3_PATH) + "/" + encoded, (v4) -> query(location, v4), null));
 		JsonNode secret = response.read(JsonNode.class).path("secret");
 		if (!secret.isObject()) {
 			throw new InfisicalException(
@@ -142,20 +148,21 @@ final class SecretsReader {
 
 	private InfisicalHttpClient.Response call(Function<Boolean, String> path,
 			Function<Boolean, Map<String, String>> query, @Nullable String ifNoneMatch) {
-		Boolean known = this.useV4;
-		if (known == null || known) {
+		// known per site, so that every reader of the site asks v4 at most once
+		ServerGeneration known = this.client.getServerGeneration();
+		if (known != ServerGeneration.V2024) {
 			try {
 				InfisicalHttpClient.Response response = withToken(path.apply(true), query.apply(true), ifNoneMatch);
-				this.useV4 = true;
+				this.client.setServerGeneration(ServerGeneration.CURRENT);
 				return response;
 			}
 			catch (InfisicalApiException ex) {
-				if (known != null || !isRouteMissing(ex)) {
+				if (known == ServerGeneration.CURRENT || !isRouteMissing(ex)) {
 					throw ex;
 				}
 				logger.info("Infisical at " + this.client.getSiteUrl()
 						+ " has no /api/v4/secrets route (a server before 2025); using /api/v3/secrets/raw");
-				this.useV4 = false;
+				this.client.setServerGeneration(ServerGeneration.V2024);
 			}
 		}
 		return withToken(path.apply(false), query.apply(false), ifNoneMatch);

@@ -3,14 +3,17 @@ package io.github.infisicalawsauth.token;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 
 import io.github.infisicalawsauth.InfisicalAccessToken;
 import io.github.infisicalawsauth.InfisicalException;
@@ -19,8 +22,10 @@ import io.github.infisicalawsauth.InfisicalLoginException.Reason;
 import io.github.infisicalawsauth.InfisicalTokenProvider;
 import io.github.infisicalawsauth.authentication.InfisicalAuthentication;
 import io.github.infisicalawsauth.client.InfisicalHttpClient;
+import io.github.infisicalawsauth.client.InfisicalObservations;
 import io.github.infisicalawsauth.client.RetryPolicy;
 import io.github.infisicalawsauth.client.TokenResponse;
+import io.micrometer.observation.ObservationRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -78,6 +83,16 @@ public class LifecycleAwareTokenProvider implements InfisicalTokenProvider, Auto
 
 	private volatile boolean closed;
 
+	private final List<TokenLifecycleListener> listeners = new CopyOnWriteArrayList<>();
+
+	private volatile ObservationRegistry observationRegistry = ObservationRegistry.NOOP;
+
+	private volatile @Nullable Instant lastRefreshAt;
+
+	private volatile @Nullable String lastRefresh;
+
+	private volatile @Nullable String lastFailure;
+
 	private LifecycleAwareTokenProvider(Builder builder) {
 		this.authentication = Objects.requireNonNull(builder.authentication, "'authentication' must not be null");
 		this.client = Objects.requireNonNull(builder.client, "'client' must not be null");
@@ -116,7 +131,7 @@ public class LifecycleAwareTokenProvider implements InfisicalTokenProvider, Auto
 			}
 			try {
 				// without fail-fast one attempt here, then retries in the background
-				install(this.failFast ? loginWithRetry() : login());
+				installLogin(this.failFast ? loginWithRetry() : login());
 			}
 			catch (RuntimeException ex) {
 				if (this.failFast) {
@@ -126,6 +141,7 @@ public class LifecycleAwareTokenProvider implements InfisicalTokenProvider, Auto
 				Duration wait = this.policy.getRetry().backoff(this.failedRefreshes, RetryPolicy.retryAfter(ex));
 				logger.error("Cannot log in to Infisical at start-up; retrying in the background in " + wait.toMillis()
 						+ " ms: " + ex.getMessage());
+				refreshFailed(ex);
 				schedule(wait);
 			}
 		}
@@ -150,6 +166,7 @@ public class LifecycleAwareTokenProvider implements InfisicalTokenProvider, Auto
 		// expiry
 		if (held != null && held.token().value().equals(token.value()) && this.current.compareAndSet(held, null)) {
 			logger.info("Infisical rejected the access token; logging in again on next use");
+			notifyListeners(TokenLifecycleListener::tokenRejected);
 		}
 	}
 
@@ -168,7 +185,7 @@ public class LifecycleAwareTokenProvider implements InfisicalTokenProvider, Auto
 			}
 			try {
 				TokenLifetime fresh = loginWithRetry();
-				install(fresh);
+				installLogin(fresh);
 				this.lastLoginFailure = null;
 				return fresh.token();
 			}
@@ -228,7 +245,9 @@ public class LifecycleAwareTokenProvider implements InfisicalTokenProvider, Auto
 	}
 
 	private TokenLifetime login() {
-		TokenLifetime lifetime = this.policy.afterLogin(this.authentication.login(), this.clock.instant());
+		TokenResponse response = InfisicalObservations.observe(this.observationRegistry, "login", this.client,
+				(answer) -> 200, this.authentication::login);
+		TokenLifetime lifetime = this.policy.afterLogin(response, this.clock.instant());
 		logger.info("Logged in to Infisical at " + this.client.getSiteUrl() + "; token valid until "
 				+ lifetime.expiresAt() + " (TTL " + lifetime.ttl().toSeconds() + " s, max TTL "
 				+ lifetime.maxTtl().toSeconds() + " s)");
@@ -251,7 +270,8 @@ public class LifecycleAwareTokenProvider implements InfisicalTokenProvider, Auto
 			}
 			if (held != null && this.policy.shouldRenew(held, now)) {
 				try {
-					install(renew(held, now));
+					install(renew(held, now), "renewal");
+					notifyListeners((listener) -> listener.refreshed(this.current.get().token().expiresAt(), true));
 					return;
 				}
 				catch (InfisicalException ex) {
@@ -259,7 +279,8 @@ public class LifecycleAwareTokenProvider implements InfisicalTokenProvider, Auto
 				}
 			}
 			try {
-				install(login());
+				install(login(), "login");
+				notifyListeners((listener) -> listener.refreshed(this.current.get().token().expiresAt(), false));
 			}
 			catch (InfisicalException ex) {
 				this.failedRefreshes++;
@@ -269,6 +290,7 @@ public class LifecycleAwareTokenProvider implements InfisicalTokenProvider, Auto
 						? "keeping the current token until " + still.expiresAt() : "no valid token held";
 				logger.warn("Refreshing the Infisical access token failed (" + this.failedRefreshes + " in a row); "
 						+ keeping + "; next attempt in " + wait.toMillis() + " ms: " + ex.getMessage());
+				refreshFailed(ex);
 				schedule(wait);
 			}
 		}
@@ -282,8 +304,9 @@ public class LifecycleAwareTokenProvider implements InfisicalTokenProvider, Auto
 	}
 
 	private TokenLifetime renew(TokenLifetime held, Instant now) {
-		TokenResponse response = this.client.post(RENEW_PATH, Map.of("accessToken", held.token().value()),
-				TokenResponse.class);
+		TokenResponse response = InfisicalObservations.observe(this.observationRegistry, "token.renew", this.client,
+				(answer) -> 200,
+				() -> this.client.post(RENEW_PATH, Map.of("accessToken", held.token().value()), TokenResponse.class));
 		if (response.accessToken() == null || response.accessToken().isBlank()) {
 			throw new InfisicalException("The answer of POST /api" + RENEW_PATH + " has no accessToken");
 		}
@@ -294,8 +317,17 @@ public class LifecycleAwareTokenProvider implements InfisicalTokenProvider, Auto
 		return renewed;
 	}
 
+	// called with the lock held: a login that a caller waited for
+	private void installLogin(TokenLifetime lifetime) {
+		install(lifetime, "login");
+		notifyListeners((listener) -> listener.loggedIn(lifetime.token().expiresAt()));
+	}
+
 	// called with the lock held
-	private void install(TokenLifetime lifetime) {
+	private void install(TokenLifetime lifetime, String how) {
+		this.lastRefreshAt = this.clock.instant();
+		this.lastRefresh = how;
+		this.lastFailure = null;
 		this.current.set(lifetime);
 		this.lastLoginFailure = null;
 		this.failedRefreshes = 0;
@@ -328,6 +360,66 @@ public class LifecycleAwareTokenProvider implements InfisicalTokenProvider, Auto
 		if (this.closed) {
 			throw new IllegalStateException("The Infisical token provider is closed");
 		}
+	}
+
+	// called with the lock held
+	private void refreshFailed(RuntimeException ex) {
+		this.lastFailure = ex.getMessage();
+		TokenLifetime still = this.current.get();
+		Instant keepingUntil = (still != null && still.isValidAt(this.clock.millis())) ? still.token().expiresAt()
+				: null;
+		InfisicalException failure = (ex instanceof InfisicalException infisical) ? infisical
+				: new InfisicalException(String.valueOf(ex.getMessage()), ex);
+		int failures = this.failedRefreshes;
+		notifyListeners((listener) -> listener.refreshFailed(failure, failures, keepingUntil));
+	}
+
+	private void notifyListeners(Consumer<TokenLifecycleListener> event) {
+		for (TokenLifecycleListener listener : this.listeners) {
+			try {
+				event.accept(listener);
+			}
+			catch (RuntimeException ex) {
+				logger.warn("An Infisical token listener failed: " + ex);
+			}
+		}
+	}
+
+	/**
+	 * Add a listener of logins, refreshes and rejections.
+	 * @param listener the listener
+	 */
+	public void addListener(TokenLifecycleListener listener) {
+		this.listeners.add(Objects.requireNonNull(listener, "'listener' must not be null"));
+	}
+
+	/**
+	 * Remove a listener.
+	 * @param listener the listener
+	 */
+	public void removeListener(TokenLifecycleListener listener) {
+		this.listeners.remove(listener);
+	}
+
+	/**
+	 * Observe logins, renewals and revocations with the given registry, from now on: a
+	 * provider built before the application's registry existed (while configuration
+	 * loads) gets it later.
+	 * @param observationRegistry the registry
+	 */
+	public void setObservationRegistry(ObservationRegistry observationRegistry) {
+		this.observationRegistry = Objects.requireNonNull(observationRegistry,
+				"'observationRegistry' must not be null");
+	}
+
+	/**
+	 * Return what this provider holds, without logging in.
+	 * @return the status, holding no token
+	 */
+	public TokenStatus getStatus() {
+		TokenLifetime held = this.current.get();
+		return new TokenStatus((held != null) ? held.token().expiresAt() : null, this.lastRefreshAt, this.lastRefresh,
+				this.failedRefreshes, this.lastFailure);
 	}
 
 	/**
@@ -367,7 +459,8 @@ public class LifecycleAwareTokenProvider implements InfisicalTokenProvider, Auto
 
 	private void revoke(InfisicalAccessToken token) {
 		try {
-			this.client.post(REVOKE_PATH, Map.of("accessToken", token.value()), Map.class);
+			InfisicalObservations.observe(this.observationRegistry, "token.revoke", this.client, (answer) -> 200,
+					() -> this.client.post(REVOKE_PATH, Map.of("accessToken", token.value()), Map.class));
 			logger.info("Revoked the Infisical access token");
 		}
 		catch (InfisicalException ex) {

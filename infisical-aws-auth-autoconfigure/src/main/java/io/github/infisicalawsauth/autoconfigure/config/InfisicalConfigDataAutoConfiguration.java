@@ -7,6 +7,9 @@ import io.github.infisicalawsauth.autoconfigure.InfisicalAutoConfiguration;
 import io.github.infisicalawsauth.autoconfigure.InfisicalClientFactory;
 import io.github.infisicalawsauth.autoconfigure.InfisicalProperties;
 import io.github.infisicalawsauth.client.InfisicalHttpClient;
+import io.github.infisicalawsauth.secrets.SecretsChangeListener;
+import io.github.infisicalawsauth.token.TokenLifecycleListener;
+import io.micrometer.observation.ObservationRegistry;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -53,6 +56,14 @@ public final class InfisicalConfigDataAutoConfiguration {
 		return clients.getStartedTokenProvider();
 	}
 
+	// clients built while configuration loaded get the application's listeners and
+	// observation registry once the beans exist
+	@Bean
+	InfisicalConfigDataClientsAttachment infisicalConfigDataClientsAttachment(InfisicalConfigDataClients clients,
+			ObjectProvider<TokenLifecycleListener> listeners, ObjectProvider<ObservationRegistry> observationRegistry) {
+		return new InfisicalConfigDataClientsAttachment(clients, listeners, observationRegistry);
+	}
+
 	@Bean
 	@ConditionalOnMissingBean
 	InfisicalCredentialsCheck infisicalCredentialsCheck(InfisicalConfigDataClients clients,
@@ -69,9 +80,10 @@ public final class InfisicalConfigDataAutoConfiguration {
 		@ConditionalOnMissingBean
 		InfisicalSecretsPoller infisicalSecretsPoller(ConfigurableEnvironment environment,
 				InfisicalProperties properties, InfisicalConfigDataClients clients,
-				InfisicalSecretsPoller.ChangeHandler changeHandler) {
+				InfisicalSecretsPoller.ChangeHandler changeHandler, ObjectProvider<SecretsChangeListener> listeners) {
 			return new InfisicalSecretsPoller(environment, clients,
-					new InfisicalClientFactory(properties).secretsRefreshInterval(), changeHandler);
+					new InfisicalClientFactory(properties).secretsRefreshInterval(), changeHandler,
+					listeners.orderedStream().toList());
 		}
 
 		@Bean

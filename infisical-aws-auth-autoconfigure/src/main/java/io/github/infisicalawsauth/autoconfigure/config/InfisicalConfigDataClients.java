@@ -1,5 +1,6 @@
 package io.github.infisicalawsauth.autoconfigure.config;
 
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -10,6 +11,7 @@ import io.github.infisicalawsauth.InfisicalException;
 import io.github.infisicalawsauth.InfisicalLoginException;
 import io.github.infisicalawsauth.InfisicalTokenProvider;
 import io.github.infisicalawsauth.autoconfigure.InfisicalClientFactory;
+import io.github.infisicalawsauth.autoconfigure.InfisicalHttpClientCustomizer;
 import io.github.infisicalawsauth.autoconfigure.InfisicalProperties;
 import io.github.infisicalawsauth.client.InfisicalHttpClient;
 import io.github.infisicalawsauth.secrets.InfisicalSecretsClient;
@@ -66,6 +68,8 @@ final class InfisicalConfigDataClients implements AutoCloseable {
 
 	private final Map<SecretLocation, SecretsSnapshot> prefetched = new ConcurrentHashMap<>();
 
+	private final Map<SecretLocation, InfisicalReadStatus> statuses = new ConcurrentHashMap<>();
+
 	private final List<Map<String, @Nullable Object>> reportedSettings = new ArrayList<>();
 
 	private volatile boolean started;
@@ -112,7 +116,11 @@ final class InfisicalConfigDataClients implements AutoCloseable {
 
 	private static InfisicalConfigDataClients create(ConfigurableBootstrapContext bootstrap,
 			InfisicalClientFactory factory, InfisicalProperties properties, Binder binder) {
-		InfisicalHttpClient httpClient = factory.httpClient(sslBundles(properties, binder));
+		// no beans yet: a customizer (a proxy, for example) comes from the bootstrap
+		// registry
+		List<InfisicalHttpClientCustomizer> customizers = bootstrap.isRegistered(InfisicalHttpClientCustomizer.class)
+				? List.of(bootstrap.get(InfisicalHttpClientCustomizer.class)) : List.of();
+		InfisicalHttpClient httpClient = factory.httpClient(sslBundles(properties, binder), customizers);
 		try {
 			AwsCredentialsProvider registered = bootstrap.isRegistered(AwsCredentialsProvider.class)
 					? bootstrap.get(AwsCredentialsProvider.class) : null;
@@ -231,9 +239,27 @@ final class InfisicalConfigDataClients implements AutoCloseable {
 	 * @return the new secrets, or {@code previous} itself if unchanged
 	 */
 	SecretsSnapshot poll(SecretLocation location, @Nullable SecretsSnapshot previous) {
-		SecretsSnapshot snapshot = this.secretsClient.getSecrets(location, previous);
+		InfisicalReadStatus status = status(location);
+		SecretsSnapshot snapshot;
+		try {
+			snapshot = this.secretsClient.getSecrets(location, previous);
+		}
+		catch (InfisicalException ex) {
+			status.failed(ex);
+			throw ex;
+		}
+		status.succeeded(snapshot, previous != null && snapshot != previous);
 		this.lastRead.put(location, snapshot);
 		return snapshot;
+	}
+
+	/**
+	 * Return how the reads of a location went, the same object across refreshes.
+	 * @param location the location
+	 * @return the status
+	 */
+	InfisicalReadStatus status(SecretLocation location) {
+		return this.statuses.computeIfAbsent(location, (key) -> new InfisicalReadStatus(Clock.systemUTC()));
 	}
 
 	/**
@@ -252,6 +278,10 @@ final class InfisicalConfigDataClients implements AutoCloseable {
 	 */
 	void prefetched(Map<SecretLocation, SecretsSnapshot> snapshots) {
 		this.prefetched.putAll(snapshots);
+	}
+
+	InfisicalSecretsClient getSecretsClient() {
+		return this.secretsClient;
 	}
 
 	InfisicalHttpClient getHttpClient() {

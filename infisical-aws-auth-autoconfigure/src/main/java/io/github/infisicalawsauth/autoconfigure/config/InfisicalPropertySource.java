@@ -52,6 +52,8 @@ public class InfisicalPropertySource extends SystemEnvironmentPropertySource {
 
 	private volatile @Nullable SecretLocation skippedLocation;
 
+	private volatile @Nullable InfisicalReadStatus readStatus;
+
 	/**
 	 * Create an empty property source for an import, to be filled when the configuration
 	 * is complete.
@@ -90,6 +92,18 @@ public class InfisicalPropertySource extends SystemEnvironmentPropertySource {
 	 */
 	public @Nullable SecretsSnapshot getSnapshot() {
 		return this.snapshot;
+	}
+
+	/**
+	 * Return how the reads of this source's location went.
+	 * @return the status, or {@code null} if nothing was read or tried
+	 */
+	public @Nullable InfisicalReadStatus getReadStatus() {
+		return this.readStatus;
+	}
+
+	void setReadStatus(InfisicalReadStatus readStatus) {
+		this.readStatus = readStatus;
 	}
 
 	/**

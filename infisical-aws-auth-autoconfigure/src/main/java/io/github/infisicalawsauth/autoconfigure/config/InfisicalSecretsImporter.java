@@ -118,6 +118,7 @@ final class InfisicalSecretsImporter {
 	private void load(Import item, InfisicalConfigDataClients clients) {
 		InfisicalPropertySource source = item.source;
 		SecretLocation location = item.location;
+		source.setReadStatus(clients.status(location));
 		SecretsSnapshot snapshot;
 		try {
 			snapshot = clients.read(location);

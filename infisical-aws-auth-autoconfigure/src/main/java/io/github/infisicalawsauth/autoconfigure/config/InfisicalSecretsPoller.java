@@ -16,6 +16,7 @@ import java.util.function.Consumer;
 
 import io.github.infisicalawsauth.InfisicalException;
 import io.github.infisicalawsauth.secrets.SecretLocation;
+import io.github.infisicalawsauth.secrets.SecretsChangeListener;
 import io.github.infisicalawsauth.secrets.SecretsSnapshot;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -53,12 +54,14 @@ class InfisicalSecretsPoller implements ApplicationListener<ApplicationReadyEven
 
 	private final ChangeHandler changeHandler;
 
+	private final List<SecretsChangeListener> listeners;
+
 	private final ScheduledExecutorService scheduler;
 
 	private volatile boolean started;
 
 	InfisicalSecretsPoller(ConfigurableEnvironment environment, InfisicalConfigDataClients clients, Duration interval,
-			ChangeHandler changeHandler) {
+			ChangeHandler changeHandler, List<SecretsChangeListener> listeners) {
 		if (interval.isZero() || interval.isNegative()) {
 			throw new IllegalArgumentException("'interval' must be positive");
 		}
@@ -66,6 +69,7 @@ class InfisicalSecretsPoller implements ApplicationListener<ApplicationReadyEven
 		this.clients = clients;
 		this.interval = interval;
 		this.changeHandler = changeHandler;
+		this.listeners = List.copyOf(listeners);
 		this.scheduler = Executors.newSingleThreadScheduledExecutor((runnable) -> {
 			Thread thread = new Thread(runnable, "infisical-secrets-poll");
 			thread.setDaemon(true);
@@ -137,8 +141,23 @@ class InfisicalSecretsPoller implements ApplicationListener<ApplicationReadyEven
 			finally {
 				this.clients.endPass();
 			}
+			notifyListeners(changes);
 		}
 		return names;
+	}
+
+	private void notifyListeners(List<Change> changes) {
+		for (Change change : changes) {
+			SecretLocation location = change.snapshot().getLocation();
+			for (SecretsChangeListener listener : this.listeners) {
+				try {
+					listener.secretsChanged(location, change.names());
+				}
+				catch (RuntimeException ex) {
+					logger.warn("An Infisical secrets listener failed: " + ex);
+				}
+			}
+		}
 	}
 
 	private @Nullable Change poll(InfisicalPropertySource source, Map<SecretLocation, SecretsSnapshot> polled) {

@@ -1,0 +1,8 @@
+/**
+ * Actuator support: the {@code infisical} health indicator and endpoint, masking of
+ * imported secrets and the token expiry gauge.
+ */
+@NullMarked
+package io.github.infisicalawsauth.autoconfigure.actuate;
+
+import org.jspecify.annotations.NullMarked;

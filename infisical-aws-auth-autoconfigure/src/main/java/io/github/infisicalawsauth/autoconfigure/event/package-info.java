@@ -1,0 +1,8 @@
+/**
+ * Spring application events of the Infisical starter: logins, token refreshes, refresh
+ * failures, rejected tokens and changed secrets.
+ */
+@NullMarked
+package io.github.infisicalawsauth.autoconfigure.event;
+
+import org.jspecify.annotations.NullMarked;
