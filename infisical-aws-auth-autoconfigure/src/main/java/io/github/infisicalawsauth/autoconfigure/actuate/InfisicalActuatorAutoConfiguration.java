@@ -5,7 +5,6 @@ import java.time.Clock;
 import io.github.infisicalawsauth.InfisicalTokenProvider;
 import io.github.infisicalawsauth.autoconfigure.InfisicalAutoConfiguration;
 import io.github.infisicalawsauth.autoconfigure.config.InfisicalConfigDataAutoConfiguration;
-import io.github.infisicalawsauth.token.LifecycleAwareTokenProvider;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
@@ -77,12 +76,12 @@ public final class InfisicalActuatorAutoConfiguration {
 
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass(MeterRegistry.class)
-	@ConditionalOnBean(LifecycleAwareTokenProvider.class)
+	@ConditionalOnBean(InfisicalTokenProvider.class)
 	static class MetricsConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		InfisicalTokenMetrics infisicalTokenMetrics(LifecycleAwareTokenProvider tokenProvider) {
+		InfisicalTokenMetrics infisicalTokenMetrics(InfisicalTokenProvider tokenProvider) {
 			return new InfisicalTokenMetrics(tokenProvider, Clock.systemUTC());
 		}
 

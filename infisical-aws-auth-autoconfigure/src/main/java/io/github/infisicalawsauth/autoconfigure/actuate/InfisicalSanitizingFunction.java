@@ -29,6 +29,8 @@ class InfisicalSanitizingFunction implements SanitizingFunction {
 
 	private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([^}:]+)");
 
+	private static final int MIN_EMBEDDED_LENGTH = 6;
+
 	private final ConfigurableEnvironment environment;
 
 	private volatile Values values = new Values(List.of(), Set.of());
@@ -51,11 +53,24 @@ class InfisicalSanitizingFunction implements SanitizingFunction {
 		if (imports.isEmpty()) {
 			return data;
 		}
-		String text = value.toString();
-		if (refersToASecret(text, imports) || secretValues(imports).contains(text)) {
+		// the env endpoint resolves placeholders before sanitizing: look at what was
+		// written too
+		Object raw = (source != null) ? source.getProperty(data.getKey()) : null;
+		if ((raw instanceof String written && refersToASecret(written, imports))
+				|| refersToASecret(value.toString(), imports) || holdsASecret(value.toString(), imports)) {
 			return data.withSanitizedValue();
 		}
 		return data;
+	}
+
+	// equal to a secret, or containing one long enough not to be a common word
+	private boolean holdsASecret(String text, List<InfisicalPropertySource> imports) {
+		for (String secret : secretValues(imports)) {
+			if (text.equals(secret) || (secret.length() >= MIN_EMBEDDED_LENGTH && text.contains(secret))) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	private static boolean refersToASecret(String text, List<InfisicalPropertySource> imports) {

@@ -3,6 +3,7 @@ package io.github.infisicalawsauth.autoconfigure.actuate;
 import java.time.Clock;
 import java.time.Instant;
 
+import io.github.infisicalawsauth.InfisicalTokenProvider;
 import io.github.infisicalawsauth.token.LifecycleAwareTokenProvider;
 import io.github.infisicalawsauth.token.TokenStatus;
 import io.micrometer.core.instrument.Gauge;
@@ -19,17 +20,21 @@ class InfisicalTokenMetrics implements MeterBinder {
 
 	static final String EXPIRY = "infisical.token.expiry";
 
-	private final LifecycleAwareTokenProvider tokenProvider;
+	private final InfisicalTokenProvider tokenProvider;
 
 	private final Clock clock;
 
-	InfisicalTokenMetrics(LifecycleAwareTokenProvider tokenProvider, Clock clock) {
+	InfisicalTokenMetrics(InfisicalTokenProvider tokenProvider, Clock clock) {
 		this.tokenProvider = tokenProvider;
 		this.clock = clock;
 	}
 
 	@Override
 	public void bindTo(MeterRegistry registry) {
+		if (!(this.tokenProvider instanceof LifecycleAwareTokenProvider)) {
+			// an application-defined provider: its expiry is not known without a login
+			return;
+		}
 		Gauge.builder(EXPIRY, this, InfisicalTokenMetrics::secondsToExpiry)
 			.description("Seconds until the held Infisical access token expires")
 			.baseUnit("seconds")
@@ -39,7 +44,7 @@ class InfisicalTokenMetrics implements MeterBinder {
 
 	private double secondsToExpiry() {
 		Instant now = this.clock.instant();
-		TokenStatus status = this.tokenProvider.getStatus();
+		TokenStatus status = ((LifecycleAwareTokenProvider) this.tokenProvider).getStatus();
 		return status.hasValidToken(now) ? status.timeToExpiry(now).toMillis() / 1000.0 : 0;
 	}
 
