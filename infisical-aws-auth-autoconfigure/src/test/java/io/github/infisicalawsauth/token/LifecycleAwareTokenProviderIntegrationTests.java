@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -22,6 +23,9 @@ import io.github.infisicalawsauth.client.RetryPolicy;
 import io.github.infisicalawsauth.test.Fault;
 import io.github.infisicalawsauth.test.Generation;
 import io.github.infisicalawsauth.test.InfisicalTestServer;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationHandler;
+import io.micrometer.observation.ObservationRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -397,6 +401,44 @@ class LifecycleAwareTokenProviderIntegrationTests {
 		assertThat(server.revokeCount()).isOne();
 		assertThat(server.isTokenActive(token.value())).isFalse();
 		assertThatIllegalStateException().isThrownBy(provider::getToken);
+	}
+
+	@Test
+	void loginRenewAndRevokeAreObservedWithLowCardinalityTags() {
+		InfisicalTestServer server = server(Generation.CURRENT, Duration.ofSeconds(2), Duration.ofMinutes(10));
+		List<String> observed = new CopyOnWriteArrayList<>();
+		ObservationRegistry registry = ObservationRegistry.create();
+		registry.observationConfig().observationHandler(new ObservationHandler<Observation.Context>() {
+
+			@Override
+			public boolean supportsContext(Observation.Context context) {
+				return true;
+			}
+
+			@Override
+			public void onStop(Observation.Context context) {
+				observed.add(context.getName() + " "
+						+ context.getLowCardinalityKeyValues()
+							.stream()
+							.map((keyValue) -> keyValue.getKey() + "=" + keyValue.getValue())
+							.sorted()
+							.toList());
+			}
+
+		});
+		LifecycleAwareTokenProvider provider = track(
+				InfisicalTestFixtures.provider(server, Duration.ofSeconds(1)).revokeOnClose(true).build());
+		provider.setObservationRegistry(registry);
+		provider.start();
+		await().atMost(Duration.ofSeconds(5)).until(() -> server.renewCount() >= 1);
+		provider.close();
+		assertThat(observed).contains(
+				"infisical.requests [http.status.class=2xx, operation=login, outcome=SUCCESS, server.generation=unknown]",
+				"infisical.requests [http.status.class=2xx, operation=token.renew, outcome=SUCCESS, "
+						+ "server.generation=unknown]",
+				"infisical.requests [http.status.class=2xx, operation=token.revoke, outcome=SUCCESS, "
+						+ "server.generation=unknown]");
+		assertThat(String.join(" ", observed)).doesNotContain("eyJ");
 	}
 
 	@Test
