@@ -131,6 +131,7 @@ final class AuthRoutes {
 	}
 
 	private Reply tokenReply(AccessTokens.Issued issued) {
+		this.server.recordIssued(issued.token());
 		ObjectNode body = Json.MAPPER.createObjectNode();
 		body.put("accessToken", issued.token());
 		body.put("expiresIn", issued.state().ttl);

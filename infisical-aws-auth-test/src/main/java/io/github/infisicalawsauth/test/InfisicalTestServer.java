@@ -127,6 +127,8 @@ public final class InfisicalTestServer implements AutoCloseable {
 
 	private final Map<String, AtomicInteger> stsCallCounts = new ConcurrentHashMap<>();
 
+	private final Deque<String> issuedCredentials = new ArrayDeque<>();
+
 	private final Object lifecycleMonitor = new Object();
 
 	private final int port;
@@ -474,6 +476,27 @@ public final class InfisicalTestServer implements AutoCloseable {
 	 */
 	public boolean isTokenActive(String accessToken) {
 		return accessToken != null && this.tokens.isActive(accessToken);
+	}
+
+	/**
+	 * Return what this server issued that must stay secret, for tests that check that
+	 * nothing leaks: the access tokens of logins and renewals, and the secret access keys
+	 * and session tokens of assumed roles. The latest 1000 are kept.
+	 * @return a snapshot, oldest first
+	 */
+	public List<String> issuedCredentials() {
+		synchronized (this.issuedCredentials) {
+			return List.copyOf(this.issuedCredentials);
+		}
+	}
+
+	void recordIssued(String credential) {
+		synchronized (this.issuedCredentials) {
+			this.issuedCredentials.addLast(credential);
+			while (this.issuedCredentials.size() > 1000) {
+				this.issuedCredentials.removeFirst();
+			}
+		}
 	}
 
 	/**

@@ -123,6 +123,8 @@ final class StsRoutes {
 		Duration duration = duration(parameters.get("DurationSeconds"));
 		AssumedRole assumed = this.server.sts()
 			.assumeRole(caller, roleArn, sessionName, duration, this.server.clock().instant());
+		this.server.recordIssued(assumed.secretAccessKey());
+		this.server.recordIssued(assumed.sessionToken());
 		StringBuilder xml = new StringBuilder();
 		xml.append("<AssumeRoleResponse xmlns=\"").append(NAMESPACE).append("\">\n");
 		xml.append("  <AssumeRoleResult>\n");
