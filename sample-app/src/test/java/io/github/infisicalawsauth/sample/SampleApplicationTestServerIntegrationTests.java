@@ -19,25 +19,28 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Runs the sample as a user's {@code @SpringBootTest} with
  * {@link InfisicalTestServerTest}: a secret seeded before the context starts is imported
- * with {@code spring.config.import=infisical:}, and the application logs in to the test
- * server once, as the annotation's identity, with its demo credentials.
+ * with {@code spring.config.import=infisical:} (from two folders), and the application
+ * logs in to the test server once, as the annotation's identity, with its demo
+ * credentials.
  *
  * @author Infisical AWS Auth contributors
  */
 @InfisicalTestServerTest
-@SpringBootTest(properties = "spring.config.import=infisical:")
+@SpringBootTest(properties = "spring.config.import=infisical:,infisical:/db")
 @ExtendWith(OutputCaptureExtension.class)
 class SampleApplicationTestServerIntegrationTests {
 
 	@BeforeAll
 	static void seed(InfisicalTestServer server) {
 		server.project("test-project").environment("dev").secret("GREETING", "Hello from the test server");
+		server.project("test-project").environment("dev").folder("/db").secret("DB_PASSWORD", "s3cret");
 	}
 
 	@Test
 	void importsTheSeededSecret(@Autowired Environment environment, @Autowired Greeting greeting) {
 		assertThat(environment.getProperty("GREETING")).isEqualTo("Hello from the test server");
 		assertThat(greeting.text()).isEqualTo("Hello from the test server");
+		assertThat(environment.getProperty("DB_PASSWORD")).isEqualTo("s3cret");
 	}
 
 	@Test
