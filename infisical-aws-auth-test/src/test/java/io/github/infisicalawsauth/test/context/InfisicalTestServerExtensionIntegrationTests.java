@@ -40,7 +40,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  *
  * @author Infisical AWS Auth contributors
  */
-class InfisicalTestServerExtensionTests {
+class InfisicalTestServerExtensionIntegrationTests {
 
 	private static final List<Object> seen = new ArrayList<>();
 
