@@ -64,6 +64,24 @@ class StsRefusalTests {
 	}
 
 	@Test
+	void expiringCredentialsSayWhenTheyExpire() {
+		AwsSessionCredentials expiring = AwsSessionCredentials.builder()
+			.accessKeyId("ASIATESTKEY")
+			.secretAccessKey("secret-never-shown")
+			.sessionToken("token-never-shown")
+			.expirationTime(SERVER_TIME.minusSeconds(60))
+			.build();
+		String message = new StsRefusal(rejected(SERVER_TIME), SERVER_TIME, expiring,
+				"WebIdentityTokenFileCredentialsProvider", "us-east-1")
+			.toException()
+			.getMessage();
+		assertThat(message).contains("expiring 2026-12-02T02:03:21Z")
+			.contains("expired session credentials")
+			.doesNotContain("secret-never-shown")
+			.doesNotContain("token-never-shown");
+	}
+
+	@Test
 	void longTermCredentialsAreDescribedWithoutTheirKey() {
 		StsRefusal refusal = new StsRefusal(rejected(SERVER_TIME), SERVER_TIME,
 				AwsBasicCredentials.create("AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"),

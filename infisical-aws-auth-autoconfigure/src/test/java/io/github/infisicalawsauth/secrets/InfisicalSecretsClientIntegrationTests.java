@@ -2,9 +2,13 @@ package io.github.infisicalawsauth.secrets;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import io.github.infisicalawsauth.InfisicalAccessToken;
 import io.github.infisicalawsauth.InfisicalApiException;
@@ -244,6 +248,45 @@ class InfisicalSecretsClientIntegrationTests {
 			.build();
 		assertThat(client.getSecrets(SecretLocation.of(PROJECT, "dev", "/"))).containsEntry("KEY", "value");
 		assertThat(server.requests("/api/v4/secrets")).hasSize(2);
+	}
+
+	@Test
+	void getSecretsLogsInAgainWhenTheServerFindsTheTokenExpired() {
+		// the server's clock jumps past the JWT's exp while this host's still says valid:
+		// 403 TokenError, as for an expired token
+		AtomicReference<Duration> jump = new AtomicReference<>(Duration.ZERO);
+		Clock serverClock = new Clock() {
+
+			@Override
+			public Instant instant() {
+				return Instant.now().plus(jump.get());
+			}
+
+			@Override
+			public ZoneId getZone() {
+				return ZoneOffset.UTC;
+			}
+
+			@Override
+			public Clock withZone(ZoneId zone) {
+				return this;
+			}
+
+		};
+		InfisicalTestServer server = InfisicalTestServer.builder().clock(serverClock).start();
+		this.closeables.add(server);
+		InfisicalTestFixtures.configure(server, Duration.ofMinutes(10), Duration.ofMinutes(10));
+		server.addIdentity(InfisicalTestFixtures.IDENTITY_ID).canReadProject(PROJECT);
+		server.project(PROJECT).environment("dev").secret("KEY", "value");
+		InfisicalSecretsClient client = client(server);
+		SecretLocation location = SecretLocation.of(PROJECT, "dev", "/");
+		client.getSecrets(location);
+		// past the 10 minutes of the JWT, within the 15 minutes STS tolerates for the
+		// login
+		jump.set(Duration.ofMinutes(11));
+		assertThat(client.getSecrets(location)).containsEntry("KEY", "value");
+		assertThat(server.loginCount()).isEqualTo(2);
+		assertThat(server.requests("/api/v4/secrets")).hasSize(3);
 	}
 
 	@Test

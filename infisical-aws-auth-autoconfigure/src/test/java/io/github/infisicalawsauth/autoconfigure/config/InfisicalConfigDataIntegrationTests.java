@@ -165,6 +165,15 @@ class InfisicalConfigDataIntegrationTests {
 	}
 
 	@Test
+	void requiredImportOfAnUnreachableServerFailsStartupNamingTheSite(CapturedOutput output) {
+		InfisicalTestServer server = server(Generation.CURRENT);
+		server.stop();
+		assertThatException().isThrownBy(() -> run(server, "--spring.config.import=infisical:"))
+			.satisfies((ex) -> assertThat(messages(ex)).contains("cannot reach Infisical"));
+		assertThat(output).contains("APPLICATION FAILED TO START").contains("infisical.site-url");
+	}
+
+	@Test
 	void optionalImportOfAnUnreachableServerStillFailsStartupWithFailFast(CapturedOutput output) {
 		// optional: tolerates the import; infisical.token.fail-fast governs the token
 		// bean
