@@ -36,8 +36,11 @@ import org.jspecify.annotations.Nullable;
  * full TTL and logging in again otherwise, and falling back to a login when a renewal
  * fails. While refreshes fail, the held token is served until it really expires.
  * <p>
- * {@link #getToken()} reads the held token without locking while it is valid. Only one
- * login or refresh runs at a time, whatever the number of callers.
+ * {@link #getToken()} is one volatile read while a token is held: it checks no clock.
+ * Instead the scheduler drops the held token a little before it expires (a tenth of its
+ * life, at most a second, so that the token still works for the request it is handed to),
+ * on a thread of its own so that a refresh blocked on a slow server cannot delay it. Only
+ * one login or refresh runs at a time, whatever the number of callers.
  *
  * @author Infisical AWS Auth contributors
  * @since 0.1.0
@@ -73,6 +76,8 @@ public class LifecycleAwareTokenProvider implements InfisicalTokenProvider, Auto
 
 	private @Nullable ScheduledFuture<?> scheduledRefresh;
 
+	private @Nullable ScheduledFuture<?> scheduledExpiry;
+
 	private int failedRefreshes;
 
 	// counts finished synchronous logins, so that callers who waited for one that
@@ -100,7 +105,8 @@ public class LifecycleAwareTokenProvider implements InfisicalTokenProvider, Auto
 		this.clock = builder.clock;
 		this.revokeOnClose = builder.revokeOnClose;
 		this.failFast = builder.failFast;
-		this.scheduler = Executors.newSingleThreadScheduledExecutor((runnable) -> {
+		// two threads: a refresh waiting on the server must not hold up the expiry
+		this.scheduler = Executors.newScheduledThreadPool(2, (runnable) -> {
 			Thread thread = new Thread(runnable, "infisical-token-refresh");
 			thread.setDaemon(true);
 			return thread;
@@ -153,10 +159,7 @@ public class LifecycleAwareTokenProvider implements InfisicalTokenProvider, Auto
 	@Override
 	public InfisicalAccessToken getToken() {
 		TokenLifetime held = this.current.get();
-		if (held != null && held.isValidAt(this.clock.millis())) {
-			return held.token();
-		}
-		return loginNow();
+		return (held != null) ? held.token() : loginNow();
 	}
 
 	@Override
@@ -331,6 +334,7 @@ public class LifecycleAwareTokenProvider implements InfisicalTokenProvider, Auto
 		this.current.set(lifetime);
 		this.lastLoginFailure = null;
 		this.failedRefreshes = 0;
+		scheduleExpiry(lifetime);
 		Instant refreshAt = this.policy.refreshAt(lifetime);
 		if (refreshAt != null) {
 			schedule(Duration.between(this.clock.instant(), refreshAt));
@@ -346,6 +350,27 @@ public class LifecycleAwareTokenProvider implements InfisicalTokenProvider, Auto
 		if (!this.closed) {
 			this.scheduledRefresh = this.scheduler.schedule(this::refresh, Math.max(0, delay.toMillis()),
 					TimeUnit.MILLISECONDS);
+		}
+	}
+
+	// called with the lock held
+	private void scheduleExpiry(TokenLifetime lifetime) {
+		if (this.scheduledExpiry != null) {
+			this.scheduledExpiry.cancel(false);
+			this.scheduledExpiry = null;
+		}
+		Instant dropAt = lifetime.dropAt();
+		if (dropAt != null && !this.closed) {
+			long delay = Math.max(0, Duration.between(this.clock.instant(), dropAt).toMillis());
+			this.scheduledExpiry = this.scheduler.schedule(() -> expire(lifetime), delay, TimeUnit.MILLISECONDS);
+		}
+	}
+
+	// no lock: a refresh holding it may be waiting on the server
+	private void expire(TokenLifetime lifetime) {
+		if (this.current.compareAndSet(lifetime, null)) {
+			logger.warn("The Infisical access token expires at " + lifetime.expiresAt()
+					+ " and could not be refreshed; the next use logs in again");
 		}
 	}
 

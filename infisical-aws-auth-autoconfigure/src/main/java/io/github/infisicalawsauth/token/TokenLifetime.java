@@ -22,6 +22,8 @@ import org.jspecify.annotations.Nullable;
 record TokenLifetime(InfisicalAccessToken token, Duration ttl, Duration maxTtl, Instant firstLoginAt,
 		Instant obtainedAt, @Nullable Instant jwtExpiresAt, @Nullable Instant expiresAt, @Nullable Instant refreshAt) {
 
+	private static final Duration MAX_GUARD = Duration.ofSeconds(1);
+
 	/**
 	 * Whether the token can still be used at the given time. Kept allocation-free for the
 	 * hot path.
@@ -30,6 +32,20 @@ record TokenLifetime(InfisicalAccessToken token, Duration ttl, Duration maxTtl, 
 	 */
 	boolean isValidAt(long nowMillis) {
 		return this.expiresAt == null || nowMillis < this.expiresAt.toEpochMilli();
+	}
+
+	/**
+	 * When to stop handing out the token: a tenth of its life before it expires, at most
+	 * a second, so that it still works for the request it is handed to.
+	 * @return the time, {@code null} for never
+	 */
+	@Nullable Instant dropAt() {
+		if (this.expiresAt == null) {
+			return null;
+		}
+		Duration life = Duration.between(this.obtainedAt, this.expiresAt);
+		Duration guard = life.dividedBy(10);
+		return this.expiresAt.minus((guard.compareTo(MAX_GUARD) < 0) ? guard : MAX_GUARD);
 	}
 
 	static @Nullable Instant earliest(@Nullable Instant a, @Nullable Instant b) {

@@ -231,6 +231,60 @@ class LifecycleAwareTokenProviderIntegrationTests {
 	}
 
 	@Test
+	void neverHandsOutAnExpiredTokenWhileRefreshesFail() throws Exception {
+		InfisicalTestServer server = server(Generation.CURRENT, Duration.ofSeconds(3), Duration.ofMinutes(10));
+		InfisicalHttpClient client = InfisicalTestFixtures.client(server);
+		LifecycleAwareTokenProvider provider = track(LifecycleAwareTokenProvider
+			.builder(InfisicalTestFixtures.authentication(client, InfisicalTestFixtures.IDENTITY_ID), client)
+			.policy(TokenRefreshPolicy.builder()
+				.retry(RetryPolicy.builder()
+					.initialInterval(Duration.ofMillis(20))
+					.maxInterval(Duration.ofMillis(50))
+					.maxElapsed(Duration.ofMillis(100))
+					.build())
+				.build())
+			.build());
+		provider.start();
+		InfisicalAccessToken first = provider.getToken();
+		server.failAlways(RENEW, Fault.status(503));
+		server.failAlways(LOGIN, Fault.status(503));
+		Instant until = first.expiresAt().plusMillis(500);
+		List<String> expiredHandedOut = new CopyOnWriteArrayList<>();
+		Set<String> outcomes = ConcurrentHashMap.newKeySet();
+		ExecutorService executor = Executors.newFixedThreadPool(2);
+		try {
+			List<Future<?>> readers = new ArrayList<>();
+			for (int i = 0; i < 2; i++) {
+				readers.add(executor.submit(() -> {
+					while (Instant.now().isBefore(until)) {
+						try {
+							InfisicalAccessToken token = provider.getToken();
+							Instant after = Instant.now();
+							if (!after.isBefore(token.expiresAt())) {
+								expiredHandedOut.add("expired at " + token.expiresAt() + ", handed out at " + after);
+							}
+							outcomes.add("token");
+						}
+						catch (InfisicalLoginException ex) {
+							outcomes.add("login failed");
+						}
+					}
+				}));
+			}
+			for (Future<?> reader : readers) {
+				reader.get(10, TimeUnit.SECONDS);
+			}
+		}
+		finally {
+			executor.shutdownNow();
+		}
+		assertThat(expiredHandedOut).isEmpty();
+		// the held token was served, then dropped before it expired
+		assertThat(outcomes).containsExactlyInAnyOrder("token", "login failed");
+		assertThat(provider.getStatus().expiresAt()).isNull();
+	}
+
+	@Test
 	void retryHonoursRetryAfter() {
 		InfisicalTestServer server = server(Generation.CURRENT, Duration.ofHours(1), Duration.ofDays(1));
 		server.enqueueFaults(LOGIN, Fault.rateLimited(Duration.ofSeconds(1)));

@@ -103,6 +103,16 @@ class TokenRefreshPolicyTests {
 	}
 
 	@Test
+	void droppedATenthOfItsLifeBeforeExpiryAtMostASecond() {
+		TokenLifetime shortLived = this.policy.afterLogin(response(jwt(NOW, null), 3, 0), NOW);
+		assertThat(shortLived.dropAt()).isEqualTo(NOW.plusMillis(2700));
+		TokenLifetime longLived = this.policy.afterLogin(response(jwt(NOW, null), 3600, 0), NOW);
+		assertThat(longLived.dropAt()).isEqualTo(NOW.plusSeconds(3599));
+		TokenLifetime forever = this.policy.afterLogin(response(jwt(NOW, null), 0, 0), NOW);
+		assertThat(forever.dropAt()).isNull();
+	}
+
+	@Test
 	void renewsWhileMaxTtlBudgetHoldsAFullTtl() {
 		TokenLifetime lifetime = this.policy.afterLogin(response(jwt(NOW, NOW.plusSeconds(7200)), 3600, 7200), NOW);
 		assertThat(this.policy.shouldRenew(lifetime, NOW.plusSeconds(3540))).isTrue();
