@@ -16,7 +16,9 @@ import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.cloud.bootstrap.config.PropertySourceLocator;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.ApplicationContextAware;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.Environment;
 import org.springframework.core.env.PropertySource;
@@ -28,11 +30,13 @@ import org.springframework.core.env.PropertySource;
  * clients are promoted into the bootstrap context, the parent of the application context,
  * so the application still logs in once. AWS credentials come from an
  * {@link AwsCredentialsProvider} bean of the bootstrap context, else the AWS default
- * chain.
+ * chain. Spring Cloud never closes the bootstrap context, so the clients are closed with
+ * the application context instead.
  *
  * @author Infisical AWS Auth contributors
  */
-class InfisicalPropertySourceLocator implements PropertySourceLocator, ApplicationContextAware {
+class InfisicalPropertySourceLocator
+		implements PropertySourceLocator, ApplicationContextAware, ApplicationListener<ContextClosedEvent> {
 
 	private static final Log logger = LogFactory.getLog(InfisicalPropertySourceLocator.class);
 
@@ -42,6 +46,16 @@ class InfisicalPropertySourceLocator implements PropertySourceLocator, Applicati
 	public void setApplicationContext(ApplicationContext applicationContext) {
 		this.context = (applicationContext instanceof ConfigurableApplicationContext configurable) ? configurable
 				: null;
+	}
+
+	@Override
+	public void onApplicationEvent(ContextClosedEvent event) {
+		// the application context's events reach its parent, the bootstrap context
+		ConfigurableApplicationContext bootstrapContext = this.context;
+		if (bootstrapContext != null && event.getApplicationContext().getParent() == bootstrapContext) {
+			bootstrapContext.getBeanProvider(InfisicalConfigDataClients.class)
+				.ifAvailable(InfisicalConfigDataClients::close);
+		}
 	}
 
 	@Override

@@ -45,6 +45,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.ConfigurableEnvironment;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.assertj.core.api.Assertions.assertThatException;
 import static org.awaitility.Awaitility.await;
 
@@ -453,6 +454,12 @@ class InfisicalConfigDataIntegrationTests {
 			assertThat(context.getParent().getBeansOfType(InfisicalConfigDataClients.class)).hasSize(1);
 			assertThat(context.getBeansOfType(InfisicalTokenProvider.class)).hasSize(1);
 			assertThat(server.loginCount()).isOne();
+			// Spring Cloud leaves the bootstrap context open: the clients close with the
+			// application
+			InfisicalTokenProvider provider = context.getBean(InfisicalTokenProvider.class);
+			context.close();
+			assertThat(((ConfigurableApplicationContext) context.getParent()).isActive()).isTrue();
+			assertThatIllegalStateException().isThrownBy(provider::getToken).withMessageContaining("closed");
 		}
 		finally {
 			System.clearProperty("aws.accessKeyId");
