@@ -1,9 +1,16 @@
 package io.github.infisicalawsauth.autoconfigure;
 
+import java.net.http.HttpClient;
+import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.TrustManager;
 
 import io.github.infisicalawsauth.InfisicalTokenProvider;
 import io.github.infisicalawsauth.authentication.AwsIamAuthentication;
@@ -20,12 +27,8 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
-import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
-import org.springframework.boot.http.client.HttpClientSettings;
-import org.springframework.boot.http.client.HttpRedirects;
 import org.springframework.boot.ssl.SslBundle;
 import org.springframework.boot.ssl.SslBundles;
-import org.springframework.http.client.ClientHttpRequestFactory;
 import org.springframework.util.unit.DataSize;
 
 /**
@@ -93,14 +96,25 @@ public final class InfisicalClientFactory {
 		}
 		Duration connectTimeout = positive("infisical.connect-timeout", this.properties.getConnectTimeout());
 		Duration readTimeout = positive("infisical.read-timeout", this.properties.getReadTimeout());
-		HttpClientSettings settings = new HttpClientSettings(HttpRedirects.DONT_FOLLOW, connectTimeout, readTimeout,
-				sslBundle);
-		// the JDK client on purpose: Apache HttpClient, which detect() would prefer
-		// when an application has it, logs Authorization headers and bodies at DEBUG
-		ClientHttpRequestFactory requestFactory = ClientHttpRequestFactoryBuilder.jdk()
-			.withHttpClientCustomizer((builder) -> customizers.forEach((customizer) -> customizer.customize(builder)))
-			.build(settings);
-		return new InfisicalHttpClient(siteUrl, requestFactory, maxResponseSize());
+		long maxResponseSize = maxResponseSize();
+		// the JDK client on purpose: Apache HttpClient, which an application may have,
+		// logs Authorization headers and bodies at DEBUG
+		HttpClient.Builder builder = HttpClient.newBuilder()
+			.followRedirects(HttpClient.Redirect.NEVER)
+			.connectTimeout(connectTimeout);
+		if (sslBundle != null) {
+			builder.sslContext(sslBundle.createSslContext());
+			SSLParameters parameters = new SSLParameters();
+			parameters.setCipherSuites(sslBundle.getOptions().getCiphers());
+			parameters.setProtocols(sslBundle.getOptions().getEnabledProtocols());
+			builder.sslParameters(parameters);
+		}
+		else if (!siteUrl.isHttps()) {
+			// never used over http://, and the JDK's default one loads the trust store
+			builder.sslContext(trustingNothing());
+		}
+		customizers.forEach((customizer) -> customizer.customize(builder));
+		return new InfisicalHttpClient(siteUrl, builder.build(), readTimeout, maxResponseSize);
 	}
 
 	/**
@@ -296,6 +310,17 @@ public final class InfisicalClientFactory {
 					"must be between 1KB and 2GB");
 		}
 		return size.toBytes();
+	}
+
+	private static SSLContext trustingNothing() {
+		try {
+			SSLContext context = SSLContext.getInstance("TLS");
+			context.init(new KeyManager[0], new TrustManager[0], null);
+			return context;
+		}
+		catch (GeneralSecurityException ex) {
+			throw new IllegalStateException("Cannot create a TLS context", ex);
+		}
 	}
 
 	private static Duration positive(String name, @Nullable Duration value) {

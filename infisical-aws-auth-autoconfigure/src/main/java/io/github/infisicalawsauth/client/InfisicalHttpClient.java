@@ -3,6 +3,7 @@ package io.github.infisicalawsauth.client;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
+import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -10,6 +11,7 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import io.github.infisicalawsauth.InfisicalApiException;
@@ -25,6 +27,8 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
 import org.springframework.http.client.ClientHttpRequestFactory;
+import org.springframework.http.client.JdkClientHttpRequestFactory;
+import org.springframework.http.converter.ByteArrayHttpMessageConverter;
 import org.springframework.web.client.ResourceAccessException;
 import org.springframework.web.client.RestClient;
 import org.springframework.web.util.UriComponentsBuilder;
@@ -58,6 +62,8 @@ public final class InfisicalHttpClient implements AutoCloseable {
 
 	private final ClientHttpRequestFactory requestFactory;
 
+	private final @Nullable HttpClient httpClient;
+
 	private final long maxResponseSize;
 
 	private volatile ServerGeneration serverGeneration = ServerGeneration.UNKNOWN;
@@ -81,23 +87,59 @@ public final class InfisicalHttpClient implements AutoCloseable {
 	 */
 	public InfisicalHttpClient(InfisicalSiteUrl siteUrl, ClientHttpRequestFactory requestFactory,
 			long maxResponseSize) {
+		this(siteUrl, requestFactory, null, maxResponseSize);
+	}
+
+	/**
+	 * Create a client over a JDK {@link HttpClient}, which it owns: {@link #close()}
+	 * closes it where the JDK allows (21 and later), so that the JVM need not wait for
+	 * its selector thread at exit.
+	 * @param siteUrl the Infisical site
+	 * @param httpClient the JDK client, carrying the connect timeout, TLS and proxy
+	 * settings
+	 * @param readTimeout how long to wait for an answer
+	 * @param maxResponseSize the largest answer body read, in bytes
+	 */
+	public InfisicalHttpClient(InfisicalSiteUrl siteUrl, HttpClient httpClient, Duration readTimeout,
+			long maxResponseSize) {
+		this(siteUrl, jdkRequestFactory(httpClient, readTimeout), httpClient, maxResponseSize);
+	}
+
+	private InfisicalHttpClient(InfisicalSiteUrl siteUrl, ClientHttpRequestFactory requestFactory,
+			@Nullable HttpClient httpClient, long maxResponseSize) {
 		if (maxResponseSize < 1 || maxResponseSize > Integer.MAX_VALUE - 8) {
 			throw new IllegalArgumentException("'maxResponseSize' must be between 1 byte and 2 GB");
 		}
 		this.siteUrl = siteUrl;
 		this.requestFactory = requestFactory;
+		this.httpClient = httpClient;
 		this.maxResponseSize = maxResponseSize;
-		this.restClient = RestClient.builder().requestFactory(requestFactory).build();
+		// bodies go in and out as bytes: the default converters (and the JSON mapper
+		// they would build at startup) are never used
+		this.restClient = RestClient.builder()
+			.requestFactory(requestFactory)
+			.messageConverters(List.of(new ByteArrayHttpMessageConverter()))
+			.build();
+	}
+
+	private static ClientHttpRequestFactory jdkRequestFactory(HttpClient httpClient, Duration readTimeout) {
+		JdkClientHttpRequestFactory requestFactory = new JdkClientHttpRequestFactory(httpClient);
+		requestFactory.setReadTimeout(readTimeout);
+		return requestFactory;
 	}
 
 	/**
 	 * Release the connections of the request factory (Apache HttpClient and Jetty keep a
-	 * pool).
+	 * pool) or close the JDK client this client owns; on JDK 17 a JDK client cannot be
+	 * closed and stops when it is no longer referenced.
 	 */
 	@Override
 	public void close() {
 		try {
-			if (this.requestFactory instanceof DisposableBean disposable) {
+			if (this.httpClient instanceof AutoCloseable closeable) {
+				closeable.close();
+			}
+			else if (this.requestFactory instanceof DisposableBean disposable) {
 				disposable.destroy();
 			}
 			else if (this.requestFactory instanceof AutoCloseable closeable) {

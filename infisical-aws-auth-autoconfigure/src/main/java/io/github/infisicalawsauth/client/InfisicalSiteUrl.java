@@ -90,6 +90,14 @@ public final class InfisicalSiteUrl {
 		return this.apiBase;
 	}
 
+	/**
+	 * Whether the site is reached over TLS.
+	 * @return {@code true} for an {@code https} URL
+	 */
+	public boolean isHttps() {
+		return "https".equalsIgnoreCase(this.apiBase.getScheme());
+	}
+
 	@Override
 	public String toString() {
 		return this.apiBase.toString();
