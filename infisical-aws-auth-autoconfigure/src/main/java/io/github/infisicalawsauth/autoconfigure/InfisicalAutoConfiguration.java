@@ -17,6 +17,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 
 /**
  * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration
@@ -39,22 +40,34 @@ public final class InfisicalAutoConfiguration {
 				customizers.orderedStream().toList());
 	}
 
-	@Bean(initMethod = "start", destroyMethod = "close")
-	@ConditionalOnMissingBean(InfisicalTokenProvider.class)
-	LifecycleAwareTokenProvider infisicalTokenProvider(InfisicalProperties properties, InfisicalHttpClient client,
-			ObjectProvider<AwsCredentialsProvider> credentialsProvider,
-			ObjectProvider<TokenLifecycleListener> listeners, ObjectProvider<ObservationRegistry> observationRegistry) {
-		LifecycleAwareTokenProvider provider = new InfisicalClientFactory(properties).tokenProvider(client,
-				credentialsProvider.getIfUnique());
-		provider.setObservationRegistry(observationRegistry.getIfAvailable(() -> ObservationRegistry.NOOP));
-		listeners.orderedStream().forEach(provider::addListener);
-		return provider;
-	}
-
 	@Bean
 	@ConditionalOnMissingBean
 	InfisicalEventPublisher infisicalEventPublisher(ApplicationEventPublisher publisher) {
 		return new InfisicalEventPublisher(publisher);
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnMissingBean(InfisicalTokenProvider.class)
+	static class TokenProviderConfiguration {
+
+		// logs in on its own thread while the context starts; the start bean waits
+		@Bean(destroyMethod = "close")
+		LifecycleAwareTokenProvider infisicalTokenProvider(InfisicalProperties properties, InfisicalHttpClient client,
+				ObjectProvider<AwsCredentialsProvider> credentialsProvider,
+				ObjectProvider<ObservationRegistry> observationRegistry) {
+			LifecycleAwareTokenProvider provider = new InfisicalClientFactory(properties).tokenProvider(client,
+					credentialsProvider.getIfUnique());
+			provider.setObservationRegistry(observationRegistry.getIfAvailable(() -> ObservationRegistry.NOOP));
+			provider.startInBackground();
+			return provider;
+		}
+
+		@Bean
+		InfisicalTokenProviderStart infisicalTokenProviderStart(LifecycleAwareTokenProvider infisicalTokenProvider,
+				ObjectProvider<TokenLifecycleListener> listeners) {
+			return new InfisicalTokenProviderStart(infisicalTokenProvider, listeners);
+		}
+
 	}
 
 }

@@ -6,8 +6,11 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -88,6 +91,8 @@ public class LifecycleAwareTokenProvider implements InfisicalTokenProvider, Auto
 
 	private volatile boolean closed;
 
+	private volatile @Nullable Future<?> backgroundStart;
+
 	private final List<TokenLifecycleListener> listeners = new CopyOnWriteArrayList<>();
 
 	private volatile ObservationRegistry observationRegistry = ObservationRegistry.NOOP;
@@ -141,6 +146,10 @@ public class LifecycleAwareTokenProvider implements InfisicalTokenProvider, Auto
 			}
 			catch (RuntimeException ex) {
 				if (this.failFast) {
+					// shared with callers of getToken() who waited for this start
+					this.lastLoginFailure = (ex instanceof InfisicalException failure
+							&& !Thread.currentThread().isInterrupted()) ? failure : null;
+					this.loginGeneration++;
 					throw ex;
 				}
 				this.failedRefreshes++;
@@ -153,6 +162,56 @@ public class LifecycleAwareTokenProvider implements InfisicalTokenProvider, Auto
 		}
 		finally {
 			this.lock.unlock();
+		}
+	}
+
+	/**
+	 * Run {@link #start()} on the provider's own thread and return at once, so that the
+	 * login overlaps with what the caller does next. {@link #getToken()} meanwhile waits
+	 * for it; {@link #awaitStart()} waits for it and throws what {@code start()} threw.
+	 */
+	public void startInBackground() {
+		this.lock.lock();
+		try {
+			checkOpen();
+			if (this.backgroundStart == null) {
+				this.backgroundStart = this.scheduler.submit(this::start);
+			}
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	/**
+	 * Wait for the login that {@link #startInBackground()} began; return at once if none
+	 * was.
+	 * @throws InfisicalLoginException if the login failed and fail-fast is on
+	 */
+	public void awaitStart() {
+		Future<?> start = this.backgroundStart;
+		if (start == null) {
+			return;
+		}
+		try {
+			start.get();
+		}
+		catch (ExecutionException ex) {
+			if (ex.getCause() instanceof RuntimeException failure) {
+				throw failure;
+			}
+			if (ex.getCause() instanceof Error error) {
+				throw error;
+			}
+			throw new IllegalStateException(ex.getCause());
+		}
+		catch (CancellationException ex) {
+			throw new IllegalStateException("The Infisical token provider was closed before it logged in");
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new InfisicalLoginException(Reason.INTERRUPTED,
+					"Cannot log in to Infisical with AWS IAM: interrupted while waiting for the login", ex, false);
 		}
 	}
 
@@ -452,6 +511,11 @@ public class LifecycleAwareTokenProvider implements InfisicalTokenProvider, Auto
 	 */
 	@Override
 	public void close() {
+		Future<?> start = this.backgroundStart;
+		if (start != null) {
+			// a login still retrying holds the lock: stop its waits
+			start.cancel(true);
+		}
 		this.lock.lock();
 		try {
 			if (this.closed) {

@@ -8,10 +8,12 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 import io.github.infisicalawsauth.InfisicalAccessToken;
+import io.github.infisicalawsauth.InfisicalApiException;
 import io.github.infisicalawsauth.InfisicalTestFixtures;
 import io.github.infisicalawsauth.InfisicalTokenProvider;
 import io.github.infisicalawsauth.test.Fault;
 import io.github.infisicalawsauth.test.InfisicalTestServer;
+import io.github.infisicalawsauth.token.LifecycleAwareTokenProvider;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -56,6 +58,31 @@ class InfisicalStartupIntegrationTests {
 		this.server.close();
 		// logging levels outlive the application: keep TRACE out of later tests
 		LoggingSystem.get(getClass().getClassLoader()).setLogLevel(LoggingSystem.ROOT_LOGGER_NAME, LogLevel.INFO);
+	}
+
+	@Test
+	void loginOverlapsWithTheRestOfStartupAndIsDoneWhenTheContextIsReady() {
+		this.server.enqueueFaults("/api/v1/auth/aws-auth/login", Fault.delay(Duration.ofMillis(1500)));
+		SpringApplication application = new SpringApplication(TestApplication.class, LaterBeanConfiguration.class);
+		application.setWebApplicationType(WebApplicationType.NONE);
+		try (ConfigurableApplicationContext context = application.run(arguments())) {
+			// a bean created after the provider did not wait for the login
+			assertThat(context.getBean(LaterBean.class).tokenHeldWhenCreated).isFalse();
+			LifecycleAwareTokenProvider provider = context.getBean(LifecycleAwareTokenProvider.class);
+			assertThat(provider.getStatus().expiresAt()).isNotNull();
+			assertThat(this.server.loginCount()).isOne();
+		}
+	}
+
+	@Test
+	void failedLoginInTheBackgroundStillFailsStartup() {
+		this.server.failAlways("/api/v1/auth/aws-auth/login", Fault.status(503));
+		SpringApplication application = new SpringApplication(TestApplication.class, LaterBeanConfiguration.class);
+		application.setWebApplicationType(WebApplicationType.NONE);
+		assertThatException().isThrownBy(() -> application.run(arguments()))
+			.havingRootCause()
+			.isInstanceOf(InfisicalApiException.class)
+			.withMessageContaining("HTTP 503");
 	}
 
 	@Test
@@ -142,6 +169,10 @@ class InfisicalStartupIntegrationTests {
 	private ConfigurableApplicationContext run(String... args) {
 		SpringApplication application = new SpringApplication(TestApplication.class);
 		application.setWebApplicationType(WebApplicationType.NONE);
+		return application.run(arguments(args));
+	}
+
+	private String[] arguments(String... args) {
 		Map<String, String> arguments = new LinkedHashMap<>();
 		Stream
 			.concat(Stream.of("--infisical.site-url=" + this.server.url(),
@@ -149,7 +180,20 @@ class InfisicalStartupIntegrationTests {
 					"--infisical.aws-auth.region=us-east-1", "--infisical.retry.initial-interval=20ms",
 					"--infisical.retry.max-interval=50ms", "--infisical.retry.max-elapsed-time=300ms"), Stream.of(args))
 			.forEach((argument) -> arguments.put(argument.substring(0, argument.indexOf('=')), argument));
-		return application.run(arguments.values().toArray(String[]::new));
+		return arguments.values().toArray(String[]::new);
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class LaterBeanConfiguration {
+
+		@Bean
+		LaterBean laterBean(LifecycleAwareTokenProvider provider) {
+			return new LaterBean(provider.getStatus().expiresAt() != null);
+		}
+
+	}
+
+	record LaterBean(boolean tokenHeldWhenCreated) {
 	}
 
 	@Configuration(proxyBeanMethods = false)
