@@ -13,11 +13,14 @@ import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 import io.github.infisicalawsauth.InfisicalApiException;
 import io.github.infisicalawsauth.InfisicalConnectionException;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.TokenStreamLocation;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -59,6 +62,8 @@ public final class InfisicalHttpClient implements AutoCloseable {
 
 	// an error answer is only read for its message
 	private static final int MAX_ERROR_BODY_SIZE = 64 * 1024;
+
+	private static final byte[] NO_BODY = new byte[0];
 
 	private final ClientHttpRequestFactory requestFactory;
 
@@ -189,9 +194,9 @@ public final class InfisicalHttpClient implements AutoCloseable {
 	 */
 	public <T> T post(String path, Object body, Class<T> responseType) {
 		URI uri = UriComponentsBuilder.fromUri(this.siteUrl.apiBase()).path(path).build(true).toUri();
-		Response response = exchange(HttpMethod.POST, uri, "POST /api" + path, JSON.writeValueAsBytes(body), null,
-				null);
-		return response.read(responseType);
+		return exchange(HttpMethod.POST, uri, "POST /api" + path, JSON.writeValueAsBytes(body), null, null,
+				this::readBytes, Function.identity())
+			.read(responseType);
 	}
 
 	/**
@@ -206,11 +211,42 @@ public final class InfisicalHttpClient implements AutoCloseable {
 	 * @throws InfisicalConnectionException when the server cannot be reached
 	 */
 	public Response get(String path, Map<String, String> query, String accessToken, @Nullable String ifNoneMatch) {
+		return exchange(HttpMethod.GET, uri(path, query), "GET /api" + path, null, accessToken, ifNoneMatch,
+				this::readBytes, Function.identity());
+	}
+
+	/**
+	 * GET a JSON resource with a bearer token and read the answer as it arrives, without
+	 * holding the whole body in memory.
+	 * @param <T> the type read
+	 * @param uri the resource, see {@link #uri(String, Map)}
+	 * @param accessToken the access token
+	 * @param ifNoneMatch the ETag of the last answer, for a conditional request
+	 * @param reader reads a successful answer
+	 * @return what the reader returned, or {@code null} if the answer is {@code 304}
+	 * @throws InfisicalApiException for an error answer or a body that is not the
+	 * expected JSON
+	 * @throws InfisicalConnectionException when the server cannot be reached
+	 */
+	public <T> @Nullable T get(URI uri, String accessToken, @Nullable String ifNoneMatch, JsonReader<T> reader) {
+		String base = this.siteUrl.apiBase().getRawPath();
+		String path = uri.getRawPath();
+		String description = "GET /api" + (path.startsWith(base) ? path.substring(base.length()) : path);
+		return exchange(HttpMethod.GET, uri, description, null, accessToken, ifNoneMatch,
+				(head, body) -> readJson(head, body, reader), (head) -> null);
+	}
+
+	/**
+	 * Build the URI of a resource of the site.
+	 * @param path the path below {@code /api}; segments must already be encoded
+	 * @param query the query parameters, encoded by this method
+	 * @return the URI
+	 */
+	public URI uri(String path, Map<String, String> query) {
 		UriComponentsBuilder builder = UriComponentsBuilder.fromUri(this.siteUrl.apiBase()).path(path);
 		query.forEach(
 				(name, value) -> builder.queryParam(name, UriUtils.encodeQueryParam(value, StandardCharsets.UTF_8)));
-		URI uri = builder.build(true).toUri();
-		return exchange(HttpMethod.GET, uri, "GET /api" + path, null, accessToken, ifNoneMatch);
+		return builder.build(true).toUri();
 	}
 
 	/**
@@ -222,8 +258,9 @@ public final class InfisicalHttpClient implements AutoCloseable {
 		return UriUtils.encodePathSegment(segment, StandardCharsets.UTF_8);
 	}
 
-	private Response exchange(HttpMethod method, URI uri, String description, byte @Nullable [] body,
-			@Nullable String accessToken, @Nullable String ifNoneMatch) {
+	private <R> R exchange(HttpMethod method, URI uri, String description, byte @Nullable [] body,
+			@Nullable String accessToken, @Nullable String ifNoneMatch, BodyHandler<R> handler,
+			Function<Response, R> notModified) {
 		RestClient.RequestBodySpec request = this.restClient.method(method).uri(uri).accept(MediaType.APPLICATION_JSON);
 		if (accessToken != null) {
 			request.header(HttpHeaders.AUTHORIZATION, "Bearer " + accessToken);
@@ -234,41 +271,61 @@ public final class InfisicalHttpClient implements AutoCloseable {
 		if (body != null) {
 			request.contentType(MediaType.APPLICATION_JSON).body(body);
 		}
-		Response response;
 		try {
-			response = request.exchangeForRequiredValue((req, res) -> {
+			return request.exchange((req, res) -> {
 				int status = res.getStatusCode().value();
 				HttpHeaders headers = res.getHeaders();
-				byte[] bytes = readBody(description, status, headers.getContentLength(), res.getBody());
-				return new Response(description, status, headers.getETag(), headers.getFirst(HttpHeaders.RETRY_AFTER),
-						serverDate(headers), bytes);
+				Response head = new Response(description, status, headers.getETag(),
+						headers.getFirst(HttpHeaders.RETRY_AFTER), serverDate(headers), NO_BODY);
+				if (status == 304) {
+					return notModified.apply(head);
+				}
+				if (status >= 300) {
+					// redirects are not followed: a POST must not silently go elsewhere.
+					// Only the start of an error page matters; the rest is dropped with
+					// the connection
+					throw head.withBody(res.getBody().readNBytes(MAX_ERROR_BODY_SIZE)).toException();
+				}
+				long contentLength = headers.getContentLength();
+				if (contentLength > this.maxResponseSize) {
+					throw tooLarge(description, status, contentLength + " bytes");
+				}
+				return handler.handle(head, new BoundedInputStream(res.getBody(), this.maxResponseSize));
 			}, true);
 		}
 		catch (ResourceAccessException ex) {
+			if (ex.getCause() instanceof BoundedInputStream.TooLarge) {
+				throw tooLarge(description, 200, "more than " + this.maxResponseSize + " bytes");
+			}
 			throw new InfisicalConnectionException(description + " failed: cannot reach Infisical at "
 					+ this.siteUrl.apiBase() + " (" + rootMessage(ex) + ")", ex);
 		}
-		if (response.status() >= 300 && !response.notModified()) {
-			// redirects are not followed: a POST must not silently go elsewhere
-			throw response.toException();
-		}
-		return response;
 	}
 
-	private byte[] readBody(String description, int status, long contentLength, InputStream body) throws IOException {
-		if (status >= 300) {
-			// only the start of an error page matters; the rest is dropped with the
-			// connection
-			return body.readNBytes(MAX_ERROR_BODY_SIZE);
+	private Response readBytes(Response head, InputStream body) throws IOException {
+		return head.withBody(body.readAllBytes());
+	}
+
+	private <T> T readJson(Response head, InputStream body, JsonReader<T> reader) {
+		try (JsonParser parser = JSON.createParser(body)) {
+			return reader.read(parser, head);
 		}
-		if (contentLength > this.maxResponseSize) {
-			throw tooLarge(description, status, contentLength + " bytes");
+		catch (JacksonException ex) {
+			for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+				if (cause instanceof BoundedInputStream.TooLarge) {
+					throw tooLarge(head.description(), head.status(), "more than " + this.maxResponseSize + " bytes");
+				}
+				if (cause instanceof IOException io && !(cause instanceof JacksonException)) {
+					throw new InfisicalConnectionException(head.description() + " failed: the answer of Infisical at "
+							+ this.siteUrl.apiBase() + " broke off (" + rootMessage(io) + ")", io);
+				}
+			}
+			// Jackson's own message may quote the body, and so a secret: only where
+			TokenStreamLocation where = ex.getLocation();
+			throw head
+				.malformed("a body that is not the expected JSON (" + ((where != null && where.getByteOffset() >= 0)
+						? "broken at byte " + where.getByteOffset() : "broken") + ")");
 		}
-		byte[] bytes = body.readNBytes((int) this.maxResponseSize + 1);
-		if (bytes.length > this.maxResponseSize) {
-			throw tooLarge(description, status, "more than " + this.maxResponseSize + " bytes");
-		}
-		return bytes;
 	}
 
 	private InfisicalApiException tooLarge(String description, int status, String size) {
@@ -299,6 +356,31 @@ public final class InfisicalHttpClient implements AutoCloseable {
 	}
 
 	/**
+	 * Reads a successful JSON answer as it arrives.
+	 *
+	 * @param <T> the type read
+	 */
+	@FunctionalInterface
+	public interface JsonReader<T> {
+
+		/**
+		 * Read the answer.
+		 * @param parser the parser over the body, bounded by the largest answer size
+		 * @param head the answer's status and headers, without its body
+		 * @return what was read
+		 * @throws JacksonException if the body is not the expected JSON
+		 */
+		T read(JsonParser parser, Response head);
+
+	}
+
+	private interface BodyHandler<R> {
+
+		R handle(Response head, InputStream body) throws IOException;
+
+	}
+
+	/**
 	 * An answer of the Infisical API.
 	 *
 	 * @param description the call, for messages
@@ -317,6 +399,10 @@ public final class InfisicalHttpClient implements AutoCloseable {
 		 */
 		public boolean notModified() {
 			return this.status == 304;
+		}
+
+		Response withBody(byte[] body) {
+			return new Response(this.description, this.status, this.etag, this.retryAfter, this.date, body);
 		}
 
 		/**

@@ -1,10 +1,12 @@
 package io.github.infisicalawsauth.secrets;
 
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 import io.github.infisicalawsauth.InfisicalAccessToken;
@@ -14,6 +16,7 @@ import io.github.infisicalawsauth.InfisicalTokenProvider;
 import io.github.infisicalawsauth.client.InfisicalHttpClient;
 import io.github.infisicalawsauth.client.InfisicalObservations;
 import io.github.infisicalawsauth.client.ServerGeneration;
+import io.github.infisicalawsauth.secrets.SecretsAnswer.Secret;
 import io.micrometer.observation.ObservationRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -39,9 +42,13 @@ final class SecretsReader {
 
 	private static final Log logger = LogFactory.getLog(SecretsReader.class);
 
+	private static final int MAX_CACHED_LOCATIONS = 64;
+
 	private final InfisicalHttpClient client;
 
 	private final InfisicalTokenProvider tokenProvider;
+
+	private final Map<SecretLocation, URI[]> uris = new ConcurrentHashMap<>();
 
 	private volatile ObservationRegistry observationRegistry = ObservationRegistry.NOOP;
 
@@ -62,23 +69,35 @@ final class SecretsReader {
 	 * {@code ifNoneMatch}
 	 */
 	@Nullable SecretsSnapshot list(SecretLocation location, @Nullable String ifNoneMatch) {
-		InfisicalHttpClient.Response response = InfisicalObservations.observe(this.observationRegistry, "secrets.read",
-				this.client, InfisicalHttpClient.Response::status,
-				() -> call((v4) -> v4 ? V4_PATH : V3_PATH, (v4) -> query(location, v4), ifNoneMatch));
-		if (response.notModified()) {
+		URI[] uris = uris(location);
+		Read read = InfisicalObservations.observe(this.observationRegistry, "secrets.read", this.client,
+				(answer) -> (answer != null) ? 200 : 304,
+				() -> call((v4) -> (token) -> this.client.get(uris[v4 ? 0 : 1], token, ifNoneMatch,
+						(parser, head) -> new Read(
+								SecretsAnswer.read(parser, location.isRecursive(), location.isIncludeImports()),
+								head.etag()))));
+		if (read == null) {
 			return null;
 		}
-		JsonNode body = response.read(JsonNode.class);
-		if (this.client.getServerGeneration() == ServerGeneration.V2024 && isEmpty(body)) {
+		if (this.client.getServerGeneration() == ServerGeneration.V2024 && read.answer().isEmpty()) {
 			// the 2024 server answers a missing environment or folder with empty
 			// lists
 			checkFolderExists(location);
 		}
-		return new SecretsSnapshot(location, merge(location, body), response.etag());
+		return new SecretsSnapshot(location, merge(location, read.answer()), read.etag(), false);
 	}
 
-	private static boolean isEmpty(JsonNode body) {
-		return body.path("secrets").isEmpty() && body.path("imports").isEmpty();
+	// built once per location: a poll that finds nothing changed should cost little
+	private URI[] uris(SecretLocation location) {
+		URI[] uris = this.uris.get(location);
+		if (uris == null) {
+			uris = new URI[] { this.client.uri(V4_PATH, query(location, true)),
+					this.client.uri(V3_PATH, query(location, false)) };
+			if (this.uris.size() < MAX_CACHED_LOCATIONS) {
+				this.uris.put(location, uris);
+			}
+		}
+		return uris;
 	}
 
 	/**
@@ -96,7 +115,8 @@ final class SecretsReader {
 		query.put("path", parent);
 		JsonNode folders;
 		try {
-			folders = withToken(FOLDERS_PATH, query, null).read(JsonNode.class).path("folders");
+			folders = withToken((token) -> this.client.get(FOLDERS_PATH, query, token, null)).read(JsonNode.class)
+				.path("folders");
 		}
 		catch (InfisicalApiException ex) {
 			if (ex.getStatusCode() == 404 && !isRouteMissing(ex)) {
@@ -133,8 +153,8 @@ final class SecretsReader {
 	String single(SecretLocation location, String name) {
 		String encoded = InfisicalHttpClient.encodePathSegment(name);
 		InfisicalHttpClient.Response response = InfisicalObservations.observe(this.observationRegistry, "secrets.read",
-				this.client, InfisicalHttpClient.Response::status,
-				() -> call((v4) -> (v4 ? V4_PATH : V3_PATH) + "/" + encoded, (v4) -> query(location, v4), null));
+				this.client, InfisicalHttpClient.Response::status, () -> call((v4) -> (token) -> this.client
+					.get((v4 ? V4_PATH : V3_PATH) + "/" + encoded, query(location, v4), token, null)));
 		JsonNode secret = response.read(JsonNode.class).path("secret");
 		if (!secret.isObject()) {
 			throw new InfisicalException(
@@ -146,15 +166,14 @@ final class SecretsReader {
 		return text(secret, "secretValue");
 	}
 
-	private InfisicalHttpClient.Response call(Function<Boolean, String> path,
-			Function<Boolean, Map<String, String>> query, @Nullable String ifNoneMatch) {
+	private <T> T call(Function<Boolean, Function<String, T>> request) {
 		// known per site, so that every reader of the site asks v4 at most once
 		ServerGeneration known = this.client.getServerGeneration();
 		if (known != ServerGeneration.V2024) {
 			try {
-				InfisicalHttpClient.Response response = withToken(path.apply(true), query.apply(true), ifNoneMatch);
+				T answer = withToken(request.apply(true));
 				this.client.setServerGeneration(ServerGeneration.CURRENT);
-				return response;
+				return answer;
 			}
 			catch (InfisicalApiException ex) {
 				if (known == ServerGeneration.CURRENT || !isRouteMissing(ex)) {
@@ -165,14 +184,13 @@ final class SecretsReader {
 				this.client.setServerGeneration(ServerGeneration.V2024);
 			}
 		}
-		return withToken(path.apply(false), query.apply(false), ifNoneMatch);
+		return withToken(request.apply(false));
 	}
 
-	private InfisicalHttpClient.Response withToken(String path, Map<String, String> query,
-			@Nullable String ifNoneMatch) {
+	private <T> T withToken(Function<String, T> request) {
 		InfisicalAccessToken token = this.tokenProvider.getToken();
 		try {
-			return this.client.get(path, query, token.value(), ifNoneMatch);
+			return request.apply(token.value());
 		}
 		catch (InfisicalApiException ex) {
 			if (!ex.isTokenRejected()) {
@@ -182,7 +200,7 @@ final class SecretsReader {
 					+ ((ex.getError() != null) ? " " + ex.getError() : "") + "); logging in again and retrying once");
 			this.tokenProvider.tokenRejected(token);
 			InfisicalAccessToken fresh = this.tokenProvider.getToken();
-			return this.client.get(path, query, fresh.value(), ifNoneMatch);
+			return request.apply(fresh.value());
 		}
 	}
 
@@ -218,43 +236,36 @@ final class SecretsReader {
 	 * {@code recursive} a key found in several folders takes the value of the folder
 	 * closest to the requested path.
 	 */
-	static Map<String, String> merge(SecretLocation location, JsonNode body) {
-		JsonNode secretsNode = body.path("secrets");
-		if (!secretsNode.isArray()) {
+	static Map<String, String> merge(SecretLocation location, SecretsAnswer answer) {
+		List<Secret> own = answer.own();
+		if (own == null) {
 			throw new InfisicalException(
 					"The answer for the secrets of " + location.describe() + " has no 'secrets' list");
 		}
-		Map<String, JsonNode> merged = new LinkedHashMap<>();
-		if (location.isIncludeImports()) {
-			for (JsonNode secretImport : body.path("imports")) {
-				for (JsonNode secret : secretImport.path("secrets")) {
-					put(merged, secret);
-				}
-			}
+		int size = own.size();
+		for (List<Secret> secretImport : answer.imports()) {
+			size += secretImport.size();
 		}
-		List<JsonNode> own = new ArrayList<>();
-		secretsNode.forEach(own::add);
-		// deepest folders first so that the requested folder's own secrets win
-		own.sort(Comparator.comparingInt((JsonNode secret) -> depth(text(secret, "secretPath"))).reversed());
-		Map<String, String> ownPaths = new LinkedHashMap<>();
-		for (JsonNode secret : own) {
-			String key = text(secret, "secretKey");
-			String path = text(secret, "secretPath");
-			String previous = ownPaths.put(key, path);
-			if (previous != null && !previous.equals(path) && logger.isDebugEnabled()) {
-				logger.debug("Secret '" + key + "' exists in " + previous + " and " + path + " of "
-						+ location.describe() + "; using the one in " + path);
-			}
-			put(merged, secret);
+		// sized once: a large folder should not be rehashed on the way
+		Map<String, Secret> merged = new LinkedHashMap<>((int) (size / 0.75f) + 1);
+		for (List<Secret> secretImport : answer.imports()) {
+			secretImport.forEach((secret) -> put(merged, secret));
 		}
+		if (location.isRecursive()) {
+			own = new ArrayList<>(own);
+			// deepest folders first so that the requested folder's own secrets win
+			own.sort(Comparator.comparingInt((Secret secret) -> depth(secret.path())).reversed());
+			logShadowed(location, own);
+		}
+		own.forEach((secret) -> put(merged, secret));
 		List<String> hidden = new ArrayList<>();
-		Map<String, String> values = new LinkedHashMap<>();
+		Map<String, String> values = new LinkedHashMap<>((int) (merged.size() / 0.75f) + 1);
 		merged.forEach((key, secret) -> {
-			if (isHidden(secret)) {
+			if (secret.hidden()) {
 				hidden.add(key);
 			}
 			else {
-				values.put(key, text(secret, "secretValue"));
+				values.put(key, secret.value());
 			}
 		});
 		if (!hidden.isEmpty()) {
@@ -263,13 +274,26 @@ final class SecretsReader {
 		return values;
 	}
 
-	private static void put(Map<String, JsonNode> merged, JsonNode secret) {
-		String key = text(secret, "secretKey");
-		if (!key.isEmpty()) {
+	private static void logShadowed(SecretLocation location, List<Secret> own) {
+		if (!logger.isDebugEnabled()) {
+			return;
+		}
+		Map<String, String> paths = new LinkedHashMap<>();
+		for (Secret secret : own) {
+			String previous = paths.put(secret.key(), secret.path());
+			if (previous != null && !previous.equals(secret.path())) {
+				logger.debug("Secret '" + secret.key() + "' exists in " + previous + " and " + secret.path() + " of "
+						+ location.describe() + "; using the one in " + secret.path());
+			}
+		}
+	}
+
+	private static void put(Map<String, Secret> merged, Secret secret) {
+		if (!secret.key().isEmpty()) {
 			// remove first so that the winner takes the position of its last
 			// definition
-			merged.remove(key);
-			merged.put(key, secret);
+			merged.remove(secret.key());
+			merged.put(secret.key(), secret);
 		}
 	}
 
@@ -298,6 +322,10 @@ final class SecretsReader {
 	private static String text(JsonNode node, String field) {
 		JsonNode value = node.get(field);
 		return (value != null && value.isValueNode() && !value.isNull()) ? value.asString() : "";
+	}
+
+	private record Read(SecretsAnswer answer, @Nullable String etag) {
+
 	}
 
 }

@@ -22,9 +22,10 @@ public final class SecretsSnapshot {
 
 	private final @Nullable String etag;
 
-	SecretsSnapshot(SecretLocation location, Map<String, String> secrets, @Nullable String etag) {
+	SecretsSnapshot(SecretLocation location, Map<String, String> secrets, @Nullable String etag, boolean copy) {
 		this.location = location;
-		this.secrets = Collections.unmodifiableMap(new LinkedHashMap<>(secrets));
+		// a read hands over a map of its own: a large folder is not held twice
+		this.secrets = Collections.unmodifiableMap(copy ? new LinkedHashMap<>(secrets) : secrets);
 		this.etag = etag;
 	}
 
@@ -39,7 +40,7 @@ public final class SecretsSnapshot {
 		if (location == null || secrets == null) {
 			throw new IllegalArgumentException("'location' and 'secrets' must not be null");
 		}
-		return new SecretsSnapshot(location, secrets, etag);
+		return new SecretsSnapshot(location, secrets, etag, true);
 	}
 
 	/**
