@@ -18,9 +18,13 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.bootstrap.BootstrapRegistry;
+import org.springframework.boot.context.event.ApplicationEnvironmentPreparedEvent;
 import org.springframework.boot.context.event.ApplicationFailedEvent;
 import org.springframework.context.ApplicationListener;
+import org.springframework.context.aot.AbstractAotProcessor;
 import org.springframework.context.event.ContextClosedEvent;
+import org.springframework.core.Ordered;
+import org.springframework.core.env.MapPropertySource;
 
 /**
  * The in-process Infisical the demo uses when no real server is configured: a test server
@@ -52,8 +56,18 @@ final class EmbeddedInfisical {
 	}
 
 	static boolean realServerConfigured(String[] args) {
+		if (aotProcessing()) {
+			// the build processes the sample against the embedded server, whatever
+			// the developer's environment names: no network, no real credentials
+			return false;
+		}
 		return System.getenv("INFISICAL_SITE_URL") != null || System.getProperty("infisical.site-url") != null
 				|| Arrays.stream(args).anyMatch((arg) -> arg.startsWith("--infisical.site-url="));
+	}
+
+	// set while Spring Boot's process-aot runs the main method at build time
+	private static boolean aotProcessing() {
+		return Boolean.getBoolean(AbstractAotProcessor.AOT_PROCESSING);
 	}
 
 	static EmbeddedInfisical start() {
@@ -86,7 +100,14 @@ final class EmbeddedInfisical {
 		properties.put("infisical.secrets.environment", "dev");
 		properties.put("infisical.secrets.refresh-interval", "5s");
 		properties.put("spring.config.import", "infisical:");
-		application.setDefaultProperties(properties);
+		if (aotProcessing()) {
+			// the settings of the server started here win over the environment, which
+			// may name a real Infisical (README: INFISICAL_SITE_URL, ...)
+			application.addListeners(new OverridingProperties(properties));
+		}
+		else {
+			application.setDefaultProperties(properties);
+		}
 		// the server's dispatcher thread would keep a failed start's JVM alive
 		application.addListeners((ApplicationListener<ApplicationFailedEvent>) (event) -> this.server.close());
 		AwsCredentialsProvider credentials = StaticCredentialsProvider.create(DEMO_CREDENTIALS);
@@ -124,6 +145,33 @@ final class EmbeddedInfisical {
 
 	InfisicalTestServer server() {
 		return this.server;
+	}
+
+	/**
+	 * Puts properties before all others as soon as the environment exists, before config
+	 * data reads them.
+	 */
+	private static final class OverridingProperties
+			implements ApplicationListener<ApplicationEnvironmentPreparedEvent>, Ordered {
+
+		private final Map<String, Object> properties;
+
+		OverridingProperties(Map<String, Object> properties) {
+			this.properties = properties;
+		}
+
+		@Override
+		public void onApplicationEvent(ApplicationEnvironmentPreparedEvent event) {
+			event.getEnvironment()
+				.getPropertySources()
+				.addFirst(new MapPropertySource("embeddedInfisical", this.properties));
+		}
+
+		@Override
+		public int getOrder() {
+			return Ordered.HIGHEST_PRECEDENCE;
+		}
+
 	}
 
 }

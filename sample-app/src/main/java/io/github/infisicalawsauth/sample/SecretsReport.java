@@ -56,7 +56,7 @@ class SecretsReport {
 			.info(sources.isEmpty() ? "No Infisical secrets imported (spring.config.import has no infisical: location)"
 					: "Infisical secrets available as properties (names only): " + sources);
 		this.lastFingerprint = fingerprint(this.greeting.text());
-		logger.info("@RefreshScope Greeting bean reads GREETING, fingerprint " + this.lastFingerprint);
+		logger.info("Greeting bean reads GREETING, fingerprint " + this.lastFingerprint);
 	}
 
 	@Scheduled(fixedDelay = 1000, initialDelay = 1000)
