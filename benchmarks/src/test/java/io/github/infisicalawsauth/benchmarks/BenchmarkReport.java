@@ -553,10 +553,18 @@ public final class BenchmarkReport {
 		if (this.jmh.isEmpty()) {
 			return "no JMH results";
 		}
-		JsonNode first = this.jmh.get(0);
-		return "JMH per benchmark: " + first.path("forks").asInt() + " fork, " + first.path("warmupIterations").asInt()
-				+ " warm-up and " + first.path("measurementIterations").asInt() + " measured iterations of "
-				+ first.path("measurementTime").asString();
+		Map<String, String> settings = new LinkedHashMap<>();
+		for (JsonNode result : this.jmh) {
+			String benchmark = result.path("benchmark").asString();
+			String type = benchmark.substring(0, benchmark.lastIndexOf('.'));
+			settings.putIfAbsent(type.substring(type.lastIndexOf('.') + 1),
+					result.path("forks").asInt() + " fork, " + result.path("warmupIterations").asInt() + " warm-up and "
+							+ result.path("measurementIterations").asInt() + " measured iterations of "
+							+ result.path("measurementTime").asString());
+		}
+		List<String> described = new ArrayList<>();
+		settings.forEach((type, setting) -> described.add("`" + type + "`: " + setting));
+		return "JMH " + String.join("; ", described);
 	}
 
 	private List<String> startupJdks() {
