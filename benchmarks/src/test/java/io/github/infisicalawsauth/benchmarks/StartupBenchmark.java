@@ -36,7 +36,9 @@ import tools.jackson.databind.json.JsonMapper;
  * from the machine's other users spreads over all variants alike.
  * <ul>
  * <li>startup: from just before the process is launched to the {@code READY} line the
- * application prints on {@code ApplicationReadyEvent} (wall clock, microseconds);</li>
+ * application prints on {@code ApplicationReadyEvent} (wall clock, microseconds), and the
+ * CPU time the JVM had used by then, which the machine's other load changes far
+ * less;</li>
  * <li>exit: from the {@code EXIT} line the application prints right before it returns
  * from {@code main} to the end of the process as {@link Process#waitFor} sees it: the
  * shutdown hooks (the context closes) and the wait for non-daemon threads.</li>
@@ -127,10 +129,11 @@ public final class StartupBenchmark {
 				run.put("variant", variant.id);
 				run.put("round", round);
 				run.put("startupMs", measured.startupMs());
+				run.put("cpuMs", measured.cpuMs());
 				run.put("exitMs", measured.exitMs());
 				runs.add(run);
-				System.out.printf("%s %-8s round %2d: startup %7.1f ms, exit %6.1f ms%n", measured.java(), variant.id,
-						round, measured.startupMs(), measured.exitMs());
+				System.out.printf("%s %-8s round %2d: startup %7.1f ms (CPU %5.0f ms), exit %6.1f ms%n",
+						measured.java(), variant.id, round, measured.startupMs(), measured.cpuMs(), measured.exitMs());
 			}
 		}
 	}
@@ -168,7 +171,8 @@ public final class StartupBenchmark {
 					+ "; last lines:\n" + String.join("\n", lastLines));
 		}
 		double exitMs = ended ? (end - Long.parseLong(exitAt)) / 1000.0 : Double.NaN;
-		return new Measured(reported.get("JAVA"), (Long.parseLong(readyAt) - launched) / 1000.0, exitMs);
+		return new Measured(reported.get("JAVA"), (Long.parseLong(readyAt) - launched) / 1000.0,
+				Double.parseDouble(reported.getOrDefault("CPU", "-1")), exitMs);
 	}
 
 	private static void read(Process process, Map<String, String> reported, Deque<String> lastLines) {
@@ -205,7 +209,7 @@ public final class StartupBenchmark {
 		return ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now());
 	}
 
-	private record Measured(String java, double startupMs, double exitMs) {
+	private record Measured(String java, double startupMs, double cpuMs, double exitMs) {
 
 	}
 

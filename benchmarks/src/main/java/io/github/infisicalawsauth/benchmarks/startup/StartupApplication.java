@@ -1,5 +1,8 @@
 package io.github.infisicalawsauth.benchmarks.startup;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 
@@ -17,8 +20,9 @@ import org.springframework.context.ConfigurableApplicationContext;
  * without the starter on the classpath; only the classpath and the arguments differ.
  * <p>
  * It prints {@code BENCHMARK READY <epoch micros>} when {@link ApplicationReadyEvent}
- * arrives, then what it sees ({@code BENCHMARK BEANS}, {@code BENCHMARK SECRET}) so the
- * runner can check the variant did what it claims, and {@code BENCHMARK EXIT <epoch
+ * arrives and its CPU time so far ({@code BENCHMARK CPU <ms>}), then what it sees
+ * ({@code BENCHMARK BEANS}, {@code BENCHMARK SECRET}) so the runner can check the variant
+ * did what it claims, and {@code BENCHMARK EXIT <epoch
  * micros>} right before it returns from {@code main}. The JVM then ends as every
  * application that finished its work does: once its last non-daemon thread ends, after
  * the shutdown hooks (Spring Boot's closes the context). The runner times that from the
@@ -53,6 +57,25 @@ public class StartupApplication {
 	private static void ready(ApplicationReadyEvent event) {
 		// first, so that nothing this class does is timed
 		System.out.println("BENCHMARK READY " + epochMicros());
+		System.out.println("BENCHMARK CPU " + cpuMillis());
+	}
+
+	/**
+	 * Return the CPU time of every thread of this JVM so far, from
+	 * {@code /proc/self/stat} (user and system time in clock ticks of 10 ms), or -1 where
+	 * there is no such file. A figure that the machine's other load changes far less than
+	 * the wall clock.
+	 */
+	private static long cpuMillis() {
+		try {
+			String stat = Files.readString(Path.of("/proc/self/stat"));
+			String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+			// utime and stime are fields 14 and 15 of the line, 12 and 13 after the name
+			return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10;
+		}
+		catch (IOException | RuntimeException ex) {
+			return -1;
+		}
 	}
 
 	private static void report(ConfigurableApplicationContext context) {
