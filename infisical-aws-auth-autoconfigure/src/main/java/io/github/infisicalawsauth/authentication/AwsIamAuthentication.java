@@ -71,7 +71,7 @@ public class AwsIamAuthentication implements InfisicalAuthentication, AutoClosea
 		String region = region();
 		AwsCredentials credentials = credentials();
 		StsRequestSigner.SignedStsRequest signed = StsRequestSigner.sign(credentials, region, this.options.getClock());
-		Map<String, Object> body = new LinkedHashMap<>();
+		Map<String, String> body = new LinkedHashMap<>();
 		body.put("identityId", this.options.getIdentityId());
 		body.put("iamHttpRequestMethod", "POST");
 		body.put("iamRequestBody", signed.body());
@@ -85,7 +85,7 @@ public class AwsIamAuthentication implements InfisicalAuthentication, AutoClosea
 					+ signed.headerNames());
 		}
 		try {
-			TokenResponse response = this.client.post(LOGIN_PATH, body, TokenResponse.class);
+			TokenResponse response = this.client.post(LOGIN_PATH, body, (parser, head) -> TokenResponse.read(parser));
 			if (response.accessToken() == null || response.accessToken().isBlank()) {
 				throw InfisicalLoginException.of(Reason.UNEXPECTED_ANSWER,
 						"the answer of POST /api" + LOGIN_PATH + " has no accessToken; check infisical.site-url", null);

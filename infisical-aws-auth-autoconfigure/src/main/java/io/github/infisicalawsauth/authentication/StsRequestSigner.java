@@ -6,7 +6,6 @@ import java.time.Clock;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 import software.amazon.awssdk.http.ContentStreamProvider;
@@ -16,8 +15,6 @@ import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
 import software.amazon.awssdk.http.auth.spi.signer.HttpSigner;
 import software.amazon.awssdk.http.auth.spi.signer.SignedRequest;
 import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
-import software.amazon.awssdk.regions.PartitionMetadata;
-import software.amazon.awssdk.regions.Region;
 
 /**
  * Signs the STS {@code GetCallerIdentity} request that Infisical replays to AWS, and
@@ -76,16 +73,32 @@ final class StsRequestSigner {
 	 * @param region the region
 	 * @throws IllegalArgumentException with the reason
 	 */
+	private static final String[][] FOREIGN_PARTITIONS = { { "cn-", "amazonaws.com.cn" },
+			{ "us-isob-", "sc2s.sgov.gov" }, { "us-isof-", "csp.hci.ic.gov" }, { "us-iso-", "c2s.ic.gov" },
+			{ "eu-isoe-", "cloud.adc-e.uk" }, { "eusc-", "amazonaws.eu" } };
+
 	static void checkRegion(String region) {
 		if (region == null || !region.matches("[a-z0-9-]+")) {
 			throw new IllegalArgumentException("'" + region + "' is not an AWS region name such as us-east-1");
 		}
-		String dnsSuffix = PartitionMetadata.of(Region.of(region)).dnsSuffix();
-		if (!"amazonaws.com".equals(dnsSuffix) || region.toLowerCase(Locale.ROOT).startsWith("cn-")) {
+		String dnsSuffix = dnsSuffix(region);
+		if (!"amazonaws.com".equals(dnsSuffix)) {
 			throw new IllegalArgumentException("region '" + region + "' is in the AWS partition at " + dnsSuffix
 					+ ", but Infisical verifies AWS identities only through STS endpoints at amazonaws.com; "
 					+ "use a region of the standard AWS partition");
 		}
+	}
+
+	// the partitions outside amazonaws.com by their region prefix, as the SDK's
+	// PartitionMetadata has them (a test holds the two together): asking the SDK loads
+	// every region's metadata, a cost paid by every application at startup
+	static String dnsSuffix(String region) {
+		for (String[] partition : FOREIGN_PARTITIONS) {
+			if (region.startsWith(partition[0])) {
+				return partition[1];
+			}
+		}
+		return "amazonaws.com";
 	}
 
 	private static String encode(String value) {

@@ -1,9 +1,7 @@
 package io.github.infisicalawsauth.autoconfigure;
 
-import io.github.infisicalawsauth.client.TokenResponse;
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.aot.hint.BindingReflectionHintsRegistrar;
 import org.springframework.aot.hint.RuntimeHints;
 import org.springframework.aot.hint.RuntimeHintsRegistrar;
 import org.springframework.boot.autoconfigure.ssl.SslProperties;
@@ -11,11 +9,11 @@ import org.springframework.boot.context.properties.bind.BindableRuntimeHintsRegi
 
 /**
  * Runtime hints for what the starter reads reflectively outside of bean processing, where
- * the AOT engine cannot see it: the answer of a login or renewal that Jackson reads into
- * a record, the settings that config data binds with a {@code Binder} before any bean
- * exists ({@code infisical.*}, and {@code spring.ssl.*} for an SSL bundle), and the
- * classes whose presence turns features on. The classes of {@code spring.factories} are
- * left to Spring Framework, which registers their constructors itself.
+ * the AOT engine cannot see it: the settings that config data binds with a {@code Binder}
+ * before any bean exists ({@code infisical.*}, and {@code spring.ssl.*} for an SSL
+ * bundle), and the classes whose presence turns features on. The classes of
+ * {@code spring.factories} are left to Spring Framework, which registers their
+ * constructors itself.
  *
  * @author Infisical AWS Auth contributors
  */
@@ -29,7 +27,6 @@ class InfisicalRuntimeHints implements RuntimeHintsRegistrar {
 
 	@Override
 	public void registerHints(RuntimeHints hints, @Nullable ClassLoader classLoader) {
-		new BindingReflectionHintsRegistrar().registerReflectionHints(hints.reflection(), TokenResponse.class);
 		BindableRuntimeHintsRegistrar.forTypes(InfisicalProperties.class, SslProperties.class)
 			.registerHints(hints, classLoader);
 		hints.reflection().registerTypeIfPresent(classLoader, STS_CLIENT);

@@ -1,5 +1,6 @@
 package io.github.infisicalawsauth.client;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -13,14 +14,19 @@ import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.Function;
 
 import io.github.infisicalawsauth.InfisicalApiException;
 import io.github.infisicalawsauth.InfisicalConnectionException;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.JsonParser;
+import tools.jackson.core.ObjectReadContext;
+import tools.jackson.core.ObjectWriteContext;
 import tools.jackson.core.TokenStreamLocation;
+import tools.jackson.core.json.JsonFactory;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -47,10 +53,6 @@ import org.springframework.web.util.UriUtils;
  */
 public final class InfisicalHttpClient implements AutoCloseable {
 
-	private static final JsonMapper JSON = JsonMapper.builder()
-		.disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-		.build();
-
 	private final InfisicalSiteUrl siteUrl;
 
 	private final RestClient restClient;
@@ -64,6 +66,9 @@ public final class InfisicalHttpClient implements AutoCloseable {
 	private static final int MAX_ERROR_BODY_SIZE = 64 * 1024;
 
 	private static final byte[] NO_BODY = new byte[0];
+
+	// streaming only: logins, renewals and secrets reads need no object mapper
+	private static final JsonFactory JSON_FACTORY = new JsonFactory();
 
 	private final ClientHttpRequestFactory requestFactory;
 
@@ -182,21 +187,28 @@ public final class InfisicalHttpClient implements AutoCloseable {
 	}
 
 	/**
-	 * POST a JSON body without authentication and read the JSON answer.
-	 * @param <T> the response type
+	 * POST a JSON object of strings without authentication and read the JSON answer as it
+	 * arrives.
+	 * @param <T> the type read
 	 * @param path the path below {@code /api}, for example {@code /v1/auth/token/renew}
-	 * @param body the request body, serialised with Jackson
-	 * @param responseType the type to read the answer as
-	 * @return the answer
+	 * @param body the properties of the request body, in order
+	 * @param reader reads a successful answer
+	 * @return what the reader returned
 	 * @throws InfisicalApiException for an error answer or a body that is not the
 	 * expected JSON
 	 * @throws InfisicalConnectionException when the server cannot be reached
 	 */
-	public <T> T post(String path, Object body, Class<T> responseType) {
+	public <T> T post(String path, Map<String, String> body, JsonReader<T> reader) {
 		URI uri = UriComponentsBuilder.fromUri(this.siteUrl.apiBase()).path(path).build(true).toUri();
-		return exchange(HttpMethod.POST, uri, "POST /api" + path, JSON.writeValueAsBytes(body), null, null,
-				this::readBytes, Function.identity())
-			.read(responseType);
+		ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
+		try (JsonGenerator generator = JSON_FACTORY.createGenerator(ObjectWriteContext.empty(), bytes)) {
+			generator.writeStartObject();
+			body.forEach(generator::writeStringProperty);
+			generator.writeEndObject();
+		}
+		T answer = exchange(HttpMethod.POST, uri, "POST /api" + path, bytes.toByteArray(), null, null,
+				(head, in) -> readJson(head, in, reader), (head) -> null);
+		return Objects.requireNonNull(answer);
 	}
 
 	/**
@@ -307,7 +319,7 @@ public final class InfisicalHttpClient implements AutoCloseable {
 	}
 
 	private <T> T readJson(Response head, InputStream body, JsonReader<T> reader) {
-		try (JsonParser parser = JSON.createParser(body)) {
+		try (JsonParser parser = JSON_FACTORY.createParser(ObjectReadContext.empty(), body)) {
 			return reader.read(parser, head);
 		}
 		catch (JacksonException ex) {
@@ -414,7 +426,7 @@ public final class InfisicalHttpClient implements AutoCloseable {
 		 */
 		public <T> T read(Class<T> type) {
 			try {
-				T value = JSON.readValue(this.body, type);
+				T value = Json.MAPPER.readValue(this.body, type);
 				if (value == null) {
 					throw malformed("an empty body");
 				}
@@ -436,7 +448,7 @@ public final class InfisicalHttpClient implements AutoCloseable {
 			String message = null;
 			String reqId = null;
 			try {
-				JsonNode node = JSON.readTree(this.body);
+				JsonNode node = Json.MAPPER.readTree(this.body);
 				if (node != null && node.isObject()) {
 					error = text(node.get("error"));
 					reqId = text(node.get("reqId"));
@@ -524,6 +536,16 @@ public final class InfisicalHttpClient implements AutoCloseable {
 		public int hashCode() {
 			return System.identityHashCode(this);
 		}
+
+	}
+
+	// built on first use, on the thread that logs in rather than the one that
+	// starts the context
+	private static final class Json {
+
+		static final JsonMapper MAPPER = JsonMapper.builder()
+			.disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+			.build();
 
 	}
 

@@ -5,8 +5,10 @@ import java.util.Base64;
 
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.core.ObjectReadContext;
+import tools.jackson.core.json.JsonFactory;
 
 /**
  * The time claims of a JWT, read without checking its signature: only the server needs to
@@ -18,7 +20,8 @@ import tools.jackson.databind.json.JsonMapper;
  */
 record JwtClaims(@Nullable Instant issuedAt, @Nullable Instant expiresAt) {
 
-	private static final JsonMapper JSON = JsonMapper.builder().build();
+	// the streaming parser alone: no object mapper to build for two numbers
+	private static final JsonFactory JSON = new JsonFactory();
 
 	static final JwtClaims NONE = new JwtClaims(null, null);
 
@@ -27,20 +30,33 @@ record JwtClaims(@Nullable Instant issuedAt, @Nullable Instant expiresAt) {
 		if (parts.length != 3) {
 			return NONE;
 		}
-		try {
-			JsonNode payload = JSON.readTree(Base64.getUrlDecoder().decode(parts[1]));
-			if (payload == null || !payload.isObject()) {
+		try (JsonParser parser = JSON.createParser(ObjectReadContext.empty(),
+				Base64.getUrlDecoder().decode(parts[1]))) {
+			if (parser.nextToken() != JsonToken.START_OBJECT) {
 				return NONE;
 			}
-			return new JwtClaims(seconds(payload.get("iat")), seconds(payload.get("exp")));
+			Instant issuedAt = null;
+			Instant expiresAt = null;
+			while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
+				String name = parser.currentName();
+				JsonToken value = parser.nextToken();
+				if (value == JsonToken.VALUE_NUMBER_INT || value == JsonToken.VALUE_NUMBER_FLOAT) {
+					if ("iat".equals(name)) {
+						issuedAt = Instant.ofEpochSecond(parser.getValueAsLong());
+					}
+					else if ("exp".equals(name)) {
+						expiresAt = Instant.ofEpochSecond(parser.getValueAsLong());
+					}
+				}
+				else {
+					parser.skipChildren();
+				}
+			}
+			return new JwtClaims(issuedAt, expiresAt);
 		}
 		catch (IllegalArgumentException | JacksonException ex) {
 			return NONE;
 		}
-	}
-
-	private static @Nullable Instant seconds(@Nullable JsonNode node) {
-		return (node != null && node.isNumber()) ? Instant.ofEpochSecond(node.asLong()) : null;
 	}
 
 }

@@ -367,8 +367,8 @@ public class LifecycleAwareTokenProvider implements InfisicalTokenProvider, Auto
 
 	private TokenLifetime renew(TokenLifetime held, Instant now) {
 		TokenResponse response = InfisicalObservations.observe(this.observationRegistry, "token.renew", this.client,
-				(answer) -> 200,
-				() -> this.client.post(RENEW_PATH, Map.of("accessToken", held.token().value()), TokenResponse.class));
+				(answer) -> 200, () -> this.client.post(RENEW_PATH, Map.of("accessToken", held.token().value()),
+						(parser, head) -> TokenResponse.read(parser)));
 		if (response.accessToken() == null || response.accessToken().isBlank()) {
 			throw new InfisicalException("The answer of POST /api" + RENEW_PATH + " has no accessToken");
 		}
@@ -549,7 +549,11 @@ public class LifecycleAwareTokenProvider implements InfisicalTokenProvider, Auto
 	private void revoke(InfisicalAccessToken token) {
 		try {
 			InfisicalObservations.observe(this.observationRegistry, "token.revoke", this.client, (answer) -> 200,
-					() -> this.client.post(REVOKE_PATH, Map.of("accessToken", token.value()), Map.class));
+					() -> this.client.post(REVOKE_PATH, Map.of("accessToken", token.value()), (parser, head) -> {
+						parser.nextToken();
+						parser.skipChildren();
+						return head;
+					}));
 			logger.info("Revoked the Infisical access token");
 		}
 		catch (InfisicalException ex) {

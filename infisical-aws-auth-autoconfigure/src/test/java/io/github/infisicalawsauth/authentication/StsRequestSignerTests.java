@@ -5,11 +5,14 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
+import software.amazon.awssdk.regions.PartitionMetadata;
+import software.amazon.awssdk.regions.Region;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -92,6 +95,25 @@ class StsRequestSignerTests {
 		assertThatIllegalArgumentException().isThrownBy(() -> StsRequestSigner.checkRegion("cn-north-1"))
 			.withMessageContaining("cn-north-1")
 			.withMessageContaining("amazonaws.com");
+	}
+
+	@Test
+	void checkRegionRefusesEveryPartitionOutsideAmazonawsCom() {
+		for (String region : List.of("cn-northwest-1", "us-iso-east-1", "us-isob-east-1", "us-isof-south-1",
+				"eu-isoe-west-1", "eusc-de-east-1")) {
+			assertThatIllegalArgumentException().isThrownBy(() -> StsRequestSigner.checkRegion(region))
+				.withMessageContaining(region);
+		}
+	}
+
+	@Test
+	void partitionRulesAgreeWithTheSdkForEveryKnownRegion() {
+		for (Region region : Region.regions()) {
+			if (!region.isGlobalRegion()) {
+				assertThat(StsRequestSigner.dnsSuffix(region.id())).as(region.id())
+					.isEqualTo(PartitionMetadata.of(region).dnsSuffix());
+			}
+		}
 	}
 
 	@Test

@@ -7,10 +7,8 @@ import java.util.List;
 import java.util.Properties;
 
 import io.github.infisicalawsauth.autoconfigure.actuate.InfisicalEndpoint;
-import io.github.infisicalawsauth.client.TokenResponse;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.aot.hint.MemberCategory;
 import org.springframework.aot.hint.RuntimeHints;
 import org.springframework.aot.hint.RuntimeHintsRegistrar;
 import org.springframework.aot.hint.TypeReference;
@@ -45,20 +43,6 @@ class InfisicalRuntimeHintsTests {
 	void registrarIsListedInAotFactories() {
 		assertThat(AotServices.factories().load(RuntimeHintsRegistrar.class).asList())
 			.hasAtLeastOneElementOfType(InfisicalRuntimeHints.class);
-	}
-
-	@Test
-	void tokenResponseCanBeReadByJackson() throws Exception {
-		// Jackson creates a record with its canonical constructor and reads its
-		// components through their accessors
-		assertThat(this.reflection.onType(TokenResponse.class)
-			.withMemberCategory(MemberCategory.INVOKE_DECLARED_CONSTRUCTORS)).accepts(this.hints);
-		assertThat(this.reflection.onConstructorInvocation(
-				TokenResponse.class.getDeclaredConstructor(String.class, long.class, long.class, String.class)))
-			.accepts(this.hints);
-		for (String accessor : List.of("accessToken", "expiresIn", "accessTokenMaxTTL", "tokenType")) {
-			assertThat(this.reflection.onMethodInvocation(TokenResponse.class.getMethod(accessor))).accepts(this.hints);
-		}
 	}
 
 	@Test
