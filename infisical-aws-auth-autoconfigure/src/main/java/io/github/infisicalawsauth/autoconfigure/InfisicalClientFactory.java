@@ -1,16 +1,12 @@
 package io.github.infisicalawsauth.autoconfigure;
 
 import java.net.http.HttpClient;
-import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import javax.net.ssl.KeyManager;
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
-import javax.net.ssl.TrustManager;
 
 import io.github.infisicalawsauth.InfisicalTokenProvider;
 import io.github.infisicalawsauth.authentication.AwsIamAuthentication;
@@ -110,8 +106,7 @@ public final class InfisicalClientFactory {
 			builder.sslParameters(parameters);
 		}
 		else if (!siteUrl.isHttps()) {
-			// never used over http://, and the JDK's default one loads the trust store
-			builder.sslContext(trustingNothing());
+			builder.sslContext(new PlainHttpSslContext()).sslParameters(new SSLParameters());
 		}
 		customizers.forEach((customizer) -> customizer.customize(builder));
 		return new InfisicalHttpClient(siteUrl, builder.build(), readTimeout, maxResponseSize);
@@ -310,17 +305,6 @@ public final class InfisicalClientFactory {
 					"must be between 1KB and 2GB");
 		}
 		return size.toBytes();
-	}
-
-	private static SSLContext trustingNothing() {
-		try {
-			SSLContext context = SSLContext.getInstance("TLS");
-			context.init(new KeyManager[0], new TrustManager[0], null);
-			return context;
-		}
-		catch (GeneralSecurityException ex) {
-			throw new IllegalStateException("Cannot create a TLS context", ex);
-		}
 	}
 
 	private static Duration positive(String name, @Nullable Duration value) {

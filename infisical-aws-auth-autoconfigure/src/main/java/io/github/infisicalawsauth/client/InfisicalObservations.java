@@ -64,6 +64,10 @@ public final class InfisicalObservations {
 	 */
 	public static <T> T observe(ObservationRegistry registry, String operation, InfisicalHttpClient client,
 			ToIntFunction<T> status, Supplier<T> call) {
+		if (registry.isNoop()) {
+			// nothing would be recorded: spare the observation machinery at startup
+			return call.get();
+		}
 		Observation observation = Observation.createNotStarted(NAME, registry)
 			.contextualName("infisical " + operation)
 			.lowCardinalityKeyValue(OPERATION, operation)

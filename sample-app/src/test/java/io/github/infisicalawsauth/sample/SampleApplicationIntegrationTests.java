@@ -45,6 +45,19 @@ class SampleApplicationIntegrationTests {
 	}
 
 	@Test
+	void embeddedServerKeepsABoundedRecordOverALongRun() {
+		// weeks of five-second polls, compressed: the embedded server must not keep
+		// every request it served
+		try (ConfigurableApplicationContext context = SampleApplication.application()
+			.run("--server.port=0", "--infisical.secrets.refresh-interval=1ms")) {
+			EmbeddedInfisical embedded = context.getBean(EmbeddedInfisical.class);
+			await().atMost(Duration.ofSeconds(60)).until(() -> embedded.server().secretReadCount() >= 3000);
+			assertThat(embedded.server().requests()).hasSizeLessThanOrEqualTo(1000);
+			assertThat(embedded.server().loginCount()).isOne();
+		}
+	}
+
+	@Test
 	void importsSecretsAndRefreshScopeSeesAChangedSecret(CapturedOutput output) {
 		try (ConfigurableApplicationContext context = SampleApplication.application().run("--server.port=0")) {
 			EmbeddedInfisical embedded = context.getBean(EmbeddedInfisical.class);
