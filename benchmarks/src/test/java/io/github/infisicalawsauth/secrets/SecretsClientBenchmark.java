@@ -37,7 +37,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@code 304};</li>
  * <li>{@code rawGet}, the baseline: the same request with the JDK {@code HttpClient},
  * body read into a {@code byte[]} and nothing else, so the transport and the server's
- * share of the time.</li>
+ * share of the time;</li>
+ * <li>{@code rawNotModified}, the baseline of {@code notModified}: the same conditional
+ * request with the JDK {@code HttpClient}, answered {@code 304}, so what one exchange of
+ * the transport allocates before any code of ours runs.</li>
  * </ul>
  * Run with {@code -prof io.github.infisicalawsauth.benchmarks.ClientAllocationProfiler}
  * for the bytes the client allocates per read (the server's threads left out).
@@ -72,6 +75,8 @@ public class SecretsClientBenchmark {
 
 	private HttpRequest rawRequest;
 
+	private HttpRequest rawConditionalRequest;
+
 	@Setup(Level.Trial)
 	public void start() {
 		this.server = InfisicalTestServer.start();
@@ -90,6 +95,9 @@ public class SecretsClientBenchmark {
 		this.rawRequest = HttpRequest.newBuilder(rawUri(this.server.url(), BenchmarkFixtures.FOLDER))
 			.header("Authorization", "Bearer " + this.provider.getToken().value())
 			.header("Accept", "application/json")
+			.build();
+		this.rawConditionalRequest = HttpRequest.newBuilder(this.rawRequest, (name, value) -> true)
+			.header("If-None-Match", this.previous.getEtag())
 			.build();
 	}
 
@@ -134,6 +142,16 @@ public class SecretsClientBenchmark {
 			throw new IllegalStateException("HTTP " + response.statusCode());
 		}
 		return response.body();
+	}
+
+	@Benchmark
+	public int rawNotModified() throws IOException, InterruptedException {
+		HttpResponse<Void> response = this.httpClient.send(this.rawConditionalRequest,
+				HttpResponse.BodyHandlers.discarding());
+		if (response.statusCode() != 304) {
+			throw new IllegalStateException("HTTP " + response.statusCode());
+		}
+		return response.statusCode();
 	}
 
 }
