@@ -50,24 +50,25 @@ import org.springframework.web.client.RestTemplate;
  * <p>
  * {@code state=held}: nothing else happens. {@code state=refreshing}: a refresh is in
  * flight during every iteration. Our provider's identity has a {@value #TTL_SECONDS} s
- * TTL, so it renews half-way (after 7.5 to 10 s); the test server holds that renewal for
+ * TTL, so it renews half-way (after 9 to 12 s); the test server holds that renewal for
  * {@value #RENEW_DELAY_SECONDS} s ({@link Fault#delay}), and the set-up waits until it
- * has arrived, which leaves at least 10 s of validity for the iterations (the tear-down
- * fails the trial if the token expired meanwhile). Spring Vault's manager gets a
- * renewable token with a refresh trigger that fires at once and a {@link RestTemplate}
- * whose request blocks until the tear-down: no HTTP.
+ * has arrived, which leaves at least 11 s for the 8 one-second iterations before the
+ * provider drops the token a second before its expiry (the tear-down fails the trial if
+ * it did). Spring Vault's manager gets a renewable token with a refresh trigger that
+ * fires at once and a {@link RestTemplate} whose request blocks until the tear-down: no
+ * HTTP.
  *
  * @author Infisical AWS Auth contributors
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 2, time = 1)
-@Measurement(iterations = 3, time = 1)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
 @Fork(1)
 public class TokenProviderBenchmark {
 
-	static final int TTL_SECONDS = 20;
+	static final int TTL_SECONDS = 24;
 
 	static final int RENEW_DELAY_SECONDS = 120;
 
