@@ -5,7 +5,6 @@ import java.util.Objects;
 
 import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.regions.providers.AwsRegionProvider;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 
@@ -36,7 +35,7 @@ public final class AwsIamAuthenticationOptions {
 		this.organizationSlug = builder.organizationSlug;
 		this.closeCredentialsProvider = builder.credentialsProvider == null || builder.closeCredentialsProvider;
 		this.credentialsProvider = (builder.credentialsProvider != null) ? builder.credentialsProvider
-				: DefaultCredentialsProvider.builder().build();
+				: new DefaultChainCredentialsProvider();
 		this.regionProvider = (builder.regionProvider != null) ? builder.regionProvider
 				: new DefaultAwsRegionProviderChain();
 		this.clock = builder.clock;
