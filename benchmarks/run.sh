@@ -4,7 +4,7 @@
 # the rest). Nothing is installed into the local Maven repository: the project's jars are
 # built in the reactor (-am) and used from their target/ folders.
 #
-#   benchmarks/run.sh            full run (about 15-20 minutes on 2 cores)
+#   benchmarks/run.sh            full run (about 20-25 minutes on 2 cores)
 #   benchmarks/run.sh --quick    short iterations and 2 startup rounds, for development
 #   --jdk PATH                   also time startup and exit on this JDK (repeatable); a JDK 21+
 #                                found under /usr/lib/jvm is added by default
@@ -66,7 +66,7 @@ mkdir -p "$results"
 classpath="$target/test-classes:$target/classes:$(cat "$target/classpath-benchmarks.txt")"
 jmh=("$java" -cp "$classpath" org.openjdk.jmh.Main)
 jmh_options=()
-rounds=10
+rounds=20
 if [ "$mode" = quick ]; then
 	jmh_options=(-f 1 -wi 1 -i 2 -w 1s -r 1s)
 	rounds=2
