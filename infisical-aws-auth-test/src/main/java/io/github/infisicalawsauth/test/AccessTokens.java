@@ -58,7 +58,9 @@ final class AccessTokens {
 				identity.accessTokenTtl().getSeconds(), identity.accessTokenMaxTtl().getSeconds(),
 				identity.numUsesLimit());
 		this.tokens.put(state.id, state);
-		long lifetime = state.maxTtl;
+		// the 2024 server signs exp with the max TTL; current servers with the TTL, and
+		// cap every token
+		long lifetime = this.generation.signsLoginJwtWithTtl() ? state.ttl : state.maxTtl;
 		if (this.generation.capsTokenLifetime()) {
 			lifetime = (lifetime > 0) ? Math.min(lifetime, CURRENT_LIFETIME_CAP.getSeconds())
 					: CURRENT_LIFETIME_CAP.getSeconds();

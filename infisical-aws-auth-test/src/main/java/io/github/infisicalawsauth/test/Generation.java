@@ -11,16 +11,17 @@ public enum Generation {
 
 	/**
 	 * A current server, as Infisical Cloud runs it: {@code /api/v4/secrets}, request ids
-	 * in error bodies, 422 validation failures, a new JWT on every renewal, STS host
-	 * picked from the credential scope region.
+	 * in error bodies, 422 validation failures, a login JWT whose {@code exp} is its
+	 * issue time plus the TTL, a new JWT on every renewal, STS host picked from the
+	 * credential scope region.
 	 */
 	CURRENT,
 
 	/**
 	 * An October 2024 self-hosted server: no {@code /api/v4} routes, no request ids,
-	 * validation failures as 401, renewal in place (same token string), the STS host
-	 * taken from the {@code Host} header and a token deleted when renewed past its max
-	 * TTL.
+	 * validation failures as 401, a login JWT whose {@code exp} is its issue time plus
+	 * the max TTL, renewal in place (same token string), the STS host taken from the
+	 * {@code Host} header and a token deleted when renewed past its max TTL.
 	 */
 	V2024;
 
@@ -45,6 +46,14 @@ public enum Generation {
 	}
 
 	boolean capsTokenLifetime() {
+		return this == CURRENT;
+	}
+
+	/**
+	 * Whether the login JWT's {@code exp} is its issue time plus the TTL (current
+	 * servers) rather than plus the max TTL (the 2024 server).
+	 */
+	boolean signsLoginJwtWithTtl() {
 		return this == CURRENT;
 	}
 

@@ -127,6 +127,8 @@ public final class InfisicalTestServer implements AutoCloseable {
 
 	private final Map<String, AtomicInteger> stsCallCounts = new ConcurrentHashMap<>();
 
+	private final Map<String, int[]> concurrentRequests = new ConcurrentHashMap<>();
+
 	private final Deque<String> issuedCredentials = new ArrayDeque<>();
 
 	private final Object lifecycleMonitor = new Object();
@@ -424,6 +426,40 @@ public final class InfisicalTestServer implements AutoCloseable {
 	}
 
 	/**
+	 * Return the largest number of requests to a path that the server handled at the same
+	 * time, faults (such as {@link Fault#delay delays}) included: {@code 1} proves that a
+	 * client sent them one at a time.
+	 * @param path the exact path, for example {@code /api/v1/auth/aws-auth/login}
+	 * @return the highest concurrency seen, {@code 0} if none was received
+	 */
+	public int maxConcurrentRequests(String path) {
+		int[] counts = this.concurrentRequests.get(path);
+		if (counts == null) {
+			return 0;
+		}
+		synchronized (counts) {
+			return counts[1];
+		}
+	}
+
+	void requestStarted(String path) {
+		int[] counts = this.concurrentRequests.computeIfAbsent(path, (key) -> new int[2]);
+		synchronized (counts) {
+			counts[0]++;
+			counts[1] = Math.max(counts[0], counts[1]);
+		}
+	}
+
+	void requestEnded(String path) {
+		int[] counts = this.concurrentRequests.get(path);
+		if (counts != null) {
+			synchronized (counts) {
+				counts[0]--;
+			}
+		}
+	}
+
+	/**
 	 * Return the latest requests received, oldest first. Only the latest
 	 * {@link Builder#maxRecordedRequests(int) maxRecordedRequests} (1000 by default) are
 	 * kept, so that a long-running server uses constant memory; the counters such as
@@ -465,6 +501,7 @@ public final class InfisicalTestServer implements AutoCloseable {
 		this.secretReadCount.set(0);
 		this.folderReadCount.set(0);
 		this.stsCallCounts.clear();
+		this.concurrentRequests.clear();
 	}
 
 	/**
@@ -655,7 +692,9 @@ public final class InfisicalTestServer implements AutoCloseable {
 		}
 
 		/**
-		 * Set the clock for signature dates, token lifetimes and timestamps.
+		 * Set the clock for signature dates, token lifetimes and timestamps. A clock
+		 * offset from the client's ({@link Clock#offset(Clock, Duration)}) plays a server
+		 * whose clock is skewed.
 		 * @param clock the clock, the system UTC clock by default
 		 * @return this builder
 		 */

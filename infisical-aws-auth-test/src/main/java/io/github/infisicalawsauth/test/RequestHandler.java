@@ -72,13 +72,19 @@ final class RequestHandler implements LoopbackHttpServer.Handler {
 			return;
 		}
 		this.server.record(request);
-		Fault fault = this.server.faults().next(request.path());
-		if (fault != null && applyFault(fault, request, exchange)) {
-			return;
+		this.server.requestStarted(request.path());
+		try {
+			Fault fault = this.server.faults().next(request.path());
+			if (fault != null && applyFault(fault, request, exchange)) {
+				return;
+			}
+			Reply reply = answer(request, exchange.body(), (fault != null && fault.isAboutSts()) ? fault : null);
+			logger.fine(() -> request.method() + " " + request.path() + " -> " + reply.status());
+			write(exchange, reply);
 		}
-		Reply reply = answer(request, exchange.body(), (fault != null && fault.isAboutSts()) ? fault : null);
-		logger.fine(() -> request.method() + " " + request.path() + " -> " + reply.status());
-		write(exchange, reply);
+		finally {
+			this.server.requestEnded(request.path());
+		}
 	}
 
 	private Reply answer(RecordedRequest request, byte[] body, @Nullable Fault stsFault) {

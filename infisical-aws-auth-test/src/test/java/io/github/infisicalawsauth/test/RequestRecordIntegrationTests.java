@@ -1,8 +1,12 @@
 package io.github.infisicalawsauth.test;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -90,6 +94,29 @@ class RequestRecordIntegrationTests {
 		assertThat(this.server.requests()).isEmpty();
 		assertThat(this.server.loginCount()).isOne();
 		assertThat(this.server.secretReadCount()).isOne();
+	}
+
+	@Test
+	void maxConcurrentRequestsCountsOverlappingRequestsOfAPath() {
+		String token = start(InfisicalTestServer.builder());
+		this.client.get(SECRETS + 1, token);
+		this.client.get(SECRETS + 2, token);
+		assertThat(this.server.maxConcurrentRequests(SecretRoutes.V3_PATH)).isOne();
+		this.server.failAlways(SecretRoutes.V3_PATH, Fault.delay(Duration.ofMillis(300)));
+		ExecutorService executor = Executors.newFixedThreadPool(2);
+		try {
+			CompletableFuture<?> first = CompletableFuture.runAsync(() -> this.client.get(SECRETS + 3, token),
+					executor);
+			CompletableFuture<?> second = CompletableFuture.runAsync(() -> this.client.get(SECRETS + 4, token),
+					executor);
+			CompletableFuture.allOf(first, second).join();
+		}
+		finally {
+			executor.shutdownNow();
+		}
+		assertThat(this.server.maxConcurrentRequests(SecretRoutes.V3_PATH)).isEqualTo(2);
+		assertThat(this.server.maxConcurrentRequests(InfisicalTestServer.LOGIN_PATH)).isOne();
+		assertThat(this.server.maxConcurrentRequests("/api/unknown")).isZero();
 	}
 
 	@Test
