@@ -24,8 +24,9 @@ import org.springframework.core.env.ConfigurableEnvironment;
 /**
  * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration
  * Auto-configuration} of the Infisical health indicator, the {@code infisical} endpoint,
- * the masking of imported secrets in the {@code env} and {@code configprops} endpoints,
- * and the token expiry gauge. Each part backs off without the actuator module it needs.
+ * the masking of imported secrets and of the AWS credentials the login signs with in the
+ * {@code env} and {@code configprops} endpoints, and the token expiry gauge. Each part
+ * backs off without the actuator module it needs.
  *
  * @author Infisical AWS Auth contributors
  * @since 0.1.0
@@ -70,6 +71,13 @@ public final class InfisicalActuatorAutoConfiguration {
 		@ConditionalOnMissingBean(name = "infisicalSanitizingFunction")
 		SanitizingFunction infisicalSanitizingFunction(ConfigurableEnvironment environment) {
 			return new InfisicalSanitizingFunction(environment);
+		}
+
+		// also without an infisical: import: the credentials are there all the same
+		@Bean
+		@ConditionalOnMissingBean(name = "infisicalAwsCredentialsSanitizingFunction")
+		SanitizingFunction infisicalAwsCredentialsSanitizingFunction() {
+			return new AwsCredentialsSanitizingFunction();
 		}
 
 	}

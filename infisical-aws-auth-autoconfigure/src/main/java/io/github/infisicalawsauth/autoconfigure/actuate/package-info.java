@@ -1,6 +1,6 @@
 /**
  * Actuator support: the {@code infisical} health indicator and endpoint, masking of
- * imported secrets and the token expiry gauge.
+ * imported secrets and AWS credentials and the token expiry gauge.
  */
 @NullMarked
 package io.github.infisicalawsauth.autoconfigure.actuate;

@@ -39,6 +39,7 @@ class InfisicalActuatorAutoConfigurationTests {
 		this.runner.withPropertyValues("management.endpoints.web.exposure.include=infisical")
 			.run((context) -> assertThat(context).hasBean("infisicalHealthIndicator")
 				.hasBean("infisicalSanitizingFunction")
+				.hasBean("infisicalAwsCredentialsSanitizingFunction")
 				.hasSingleBean(InfisicalTokenMetrics.class)
 				.hasSingleBean(InfisicalEndpoint.class));
 	}
@@ -64,6 +65,7 @@ class InfisicalActuatorAutoConfigurationTests {
 			.run((context) -> assertThat(context).hasNotFailed()
 				.doesNotHaveBean("infisicalHealthIndicator")
 				.doesNotHaveBean("infisicalSanitizingFunction")
+				.doesNotHaveBean("infisicalAwsCredentialsSanitizingFunction")
 				.doesNotHaveBean(InfisicalTokenMetrics.class)
 				.doesNotHaveBean(InfisicalEndpoint.class));
 	}
@@ -72,7 +74,23 @@ class InfisicalActuatorAutoConfigurationTests {
 	void disabledContributesNothing() {
 		this.runner.withPropertyValues("infisical.enabled=false")
 			.run((context) -> assertThat(context).doesNotHaveBean("infisicalHealthIndicator")
-				.doesNotHaveBean("infisicalSanitizingFunction"));
+				.doesNotHaveBean("infisicalSanitizingFunction")
+				.doesNotHaveBean("infisicalAwsCredentialsSanitizingFunction"));
+	}
+
+	@Test
+	void masksAwsCredentialsWithoutAnInfisicalImportOrTokenProvider() {
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(InfisicalActuatorAutoConfiguration.class))
+			.run((context) -> assertThat(context).hasBean("infisicalAwsCredentialsSanitizingFunction")
+				.doesNotHaveBean("infisicalHealthIndicator"));
+	}
+
+	@Test
+	void userAwsCredentialsSanitizingFunctionWins() {
+		SanitizingFunction own = (data) -> data;
+		this.runner.withBean("infisicalAwsCredentialsSanitizingFunction", SanitizingFunction.class, () -> own)
+			.run((context) -> assertThat(context.getBean("infisicalAwsCredentialsSanitizingFunction")).isSameAs(own));
 	}
 
 	@Test
