@@ -69,6 +69,8 @@ public class InfisicalProperties {
 
 	private final Secrets secrets = new Secrets();
 
+	private final LoggingGuard loggingGuard = new LoggingGuard();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -143,6 +145,10 @@ public class InfisicalProperties {
 
 	public Secrets getSecrets() {
 		return this.secrets;
+	}
+
+	public LoggingGuard getLoggingGuard() {
+		return this.loggingGuard;
 	}
 
 	/**
@@ -465,6 +471,28 @@ public class InfisicalProperties {
 
 		public void setRefreshInterval(@Nullable Duration refreshInterval) {
 			this.refreshInterval = refreshInterval;
+		}
+
+	}
+
+	/**
+	 * Guard of the loggers that print credentials at DEBUG.
+	 */
+	public static class LoggingGuard {
+
+		/**
+		 * Whether the loggers that print credentials at DEBUG (AWS SDK signers, Apache
+		 * HttpClient wire and headers, JDK HTTP client debug) are capped at INFO when
+		 * 'logging.level' sets no level for them or their parents.
+		 */
+		private boolean enabled = true;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
 		}
 
 	}
