@@ -6,7 +6,7 @@ import io.github.infisicalawsauth.authentication.AwsIamAuthentication;
 import io.github.infisicalawsauth.authentication.AwsIamAuthenticationOptions;
 import io.github.infisicalawsauth.client.InfisicalHttpClient;
 import io.github.infisicalawsauth.client.InfisicalSiteUrl;
-import io.github.infisicalawsauth.client.RetryPolicy;
+import io.github.infisicalawsauth.client.RetryBackoff;
 import io.github.infisicalawsauth.test.InfisicalTestServer;
 import io.github.infisicalawsauth.token.LifecycleAwareTokenProvider;
 import io.github.infisicalawsauth.token.TokenRefreshPolicy;
@@ -114,9 +114,10 @@ public final class InfisicalTestFixtures {
 			Duration refreshBeforeExpiry) {
 		InfisicalHttpClient client = client(server);
 		return LifecycleAwareTokenProvider.builder(authentication(client, IDENTITY_ID), client)
+			.maxWait(Duration.ofSeconds(5))
 			.policy(TokenRefreshPolicy.builder()
 				.refreshBeforeExpiry(refreshBeforeExpiry)
-				.retry(RetryPolicy.builder()
+				.retry(RetryBackoff.builder()
 					.initialInterval(Duration.ofMillis(20))
 					.maxInterval(Duration.ofMillis(200))
 					.maxElapsed(Duration.ofSeconds(5))

@@ -9,7 +9,7 @@ import io.github.infisicalawsauth.authentication.AwsIamAuthentication;
 import io.github.infisicalawsauth.authentication.AwsIamAuthenticationOptions;
 import io.github.infisicalawsauth.client.InfisicalHttpClient;
 import io.github.infisicalawsauth.client.InfisicalSiteUrl;
-import io.github.infisicalawsauth.client.RetryPolicy;
+import io.github.infisicalawsauth.client.RetryBackoff;
 import io.github.infisicalawsauth.secrets.SecretLocation;
 import io.github.infisicalawsauth.test.FolderSpec;
 import io.github.infisicalawsauth.test.InfisicalTestServer;
@@ -168,7 +168,7 @@ public final class BenchmarkFixtures {
 		return LifecycleAwareTokenProvider.builder(authentication, client)
 			.policy(TokenRefreshPolicy.builder()
 				.refreshBeforeExpiry(refreshBeforeExpiry)
-				.retry(RetryPolicy.builder()
+				.retry(RetryBackoff.builder()
 					.initialInterval(Duration.ofMillis(20))
 					.maxInterval(Duration.ofMillis(200))
 					.maxElapsed(Duration.ofSeconds(5))

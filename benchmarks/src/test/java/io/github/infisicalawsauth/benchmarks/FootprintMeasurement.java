@@ -152,7 +152,7 @@ public final class FootprintMeasurement {
 			InfisicalHttpClient client = BenchmarkFixtures.client(server);
 			try (LifecycleAwareTokenProvider provider = BenchmarkFixtures.provider(client, Duration.ofMinutes(1))
 				.build()) {
-				provider.start();
+				provider.getToken(java.time.Duration.ofSeconds(30));
 				InfisicalSecretsClient secrets = InfisicalSecretsClient.builder(client, provider).build();
 				SecretLocation location = BenchmarkFixtures.location(BenchmarkFixtures.FOLDER);
 				for (int i = 0; i < SERVED_REQUESTS; i++) {

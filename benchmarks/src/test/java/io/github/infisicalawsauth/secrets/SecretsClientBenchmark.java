@@ -84,7 +84,7 @@ public class SecretsClientBenchmark {
 		BenchmarkFixtures.fill(this.server, BenchmarkFixtures.FOLDER, this.secrets);
 		this.client = BenchmarkFixtures.client(this.server);
 		this.provider = BenchmarkFixtures.provider(this.client, Duration.ofMinutes(1)).build();
-		this.provider.start();
+		this.provider.getToken(java.time.Duration.ofSeconds(30));
 		this.secretsClient = InfisicalSecretsClient.builder(this.client, this.provider).build();
 		this.location = BenchmarkFixtures.location(BenchmarkFixtures.FOLDER);
 		this.previous = this.secretsClient.getSecrets(this.location, null);

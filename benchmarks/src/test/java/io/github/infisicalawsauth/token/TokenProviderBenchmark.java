@@ -107,7 +107,7 @@ public class TokenProviderBenchmark {
 			.provider(client, refreshing ? Duration.ofSeconds(TTL_SECONDS / 2) : Duration.ofMinutes(1))
 			.build();
 		Instant loginAt = Instant.now();
-		this.provider.start();
+		this.provider.getToken(java.time.Duration.ofSeconds(30));
 		this.heldToken = this.provider.getToken();
 		this.heldUntil = loginAt.plusSeconds(refreshing ? TTL_SECONDS : 3600);
 		startSessionManager(refreshing);

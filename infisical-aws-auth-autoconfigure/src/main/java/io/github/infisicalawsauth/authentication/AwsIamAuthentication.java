@@ -3,6 +3,7 @@ package io.github.infisicalawsauth.authentication;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.github.infisicalawsauth.InfisicalException;
 import io.github.infisicalawsauth.InfisicalLoginException;
@@ -42,6 +43,11 @@ public class AwsIamAuthentication implements InfisicalAuthentication, AutoClosea
 	private static final Duration CHECK_TIMEOUT = Duration.ofSeconds(3);
 
 	private static final Duration CHECK_VALIDITY = Duration.ofMinutes(1);
+
+	// a refusal re-signed three times in a row is not a passing glitch
+	private static final int MAX_STS_REFUSALS = 3;
+
+	private final AtomicInteger stsRefusals = new AtomicInteger();
 
 	private volatile @Nullable String region;
 
@@ -84,21 +90,41 @@ public class AwsIamAuthentication implements InfisicalAuthentication, AutoClosea
 					+ this.options.getIdentityId() + " with STS region " + region + ", signed headers "
 					+ signed.headerNames());
 		}
+		TokenResponse response;
 		try {
-			TokenResponse response = this.client.post(LOGIN_PATH, body, (parser, head) -> TokenResponse.read(parser));
-			if (response.accessToken() == null || response.accessToken().isBlank()) {
-				throw InfisicalLoginException.of(Reason.UNEXPECTED_ANSWER,
-						"the answer of POST /api" + LOGIN_PATH + " has no accessToken; check infisical.site-url", null);
-			}
-			return response;
-		}
-		catch (InfisicalLoginException ex) {
-			throw ex;
+			response = this.client.post(LOGIN_PATH, body, (parser, head) -> TokenResponse.read(parser));
 		}
 		catch (InfisicalException ex) {
 			InfisicalLoginException failure = InfisicalLoginException.create(ex);
-			throw (failure.getReason() == Reason.STS_REJECTED) ? explain(failure, credentials, region) : failure;
+			throw counted(
+					(failure.getReason() == Reason.STS_REJECTED) ? explain(failure, credentials, region) : failure);
 		}
+		this.stsRefusals.set(0);
+		if (response.accessToken() == null || response.accessToken().isBlank()) {
+			throw InfisicalLoginException.of(Reason.UNEXPECTED_ANSWER,
+					"the answer of POST /api" + LOGIN_PATH + " has no accessToken; check infisical.site-url", null);
+		}
+		return response;
+	}
+
+	/**
+	 * Count STS refusals in a row: signing again may help once or twice (a credential
+	 * rotated under the request), but a refusal that repeats is given up on, so that the
+	 * caller stops retrying and reports it.
+	 */
+	private InfisicalLoginException counted(InfisicalLoginException failure) {
+		Reason reason = failure.getReason();
+		if (reason != Reason.STS_REJECTED && reason != Reason.STS_UNREACHABLE) {
+			this.stsRefusals.set(0);
+			return failure;
+		}
+		int refusals = this.stsRefusals.incrementAndGet();
+		if (refusals < MAX_STS_REFUSALS || !failure.isTransient()) {
+			return failure;
+		}
+		return new InfisicalLoginException(reason,
+				failure.getMessage() + " (refused " + refusals + " times in a row; not retried)", failure.getCause(),
+				false);
 	}
 
 	private InfisicalLoginException explain(InfisicalLoginException failure, AwsCredentials credentials,

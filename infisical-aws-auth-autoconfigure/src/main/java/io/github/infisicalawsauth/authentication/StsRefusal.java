@@ -123,7 +123,9 @@ final class StsRefusal {
 		for (int i = 0; i < causes.size(); i++) {
 			message.append(' ').append(i + 1).append(") ").append(causes.get(i));
 		}
-		return new InfisicalLoginException(reason, message.toString(), this.refusal, true);
+		// signing again cannot mend a clock or credentials that STS itself refused
+		boolean signingAgainMayHelp = reason == Reason.STS_REJECTED || reason == Reason.STS_UNREACHABLE;
+		return new InfisicalLoginException(reason, message.toString(), this.refusal, signingAgainMayHelp);
 	}
 
 	private String clock() {

@@ -50,22 +50,24 @@ public final class InfisicalAutoConfiguration {
 	@ConditionalOnMissingBean(InfisicalTokenProvider.class)
 	static class TokenProviderConfiguration {
 
-		// logs in on its own thread while the context starts; the start bean waits
+		// logs in on its own scheduler while the context starts; the start bean waits
 		@Bean(destroyMethod = "close")
 		LifecycleAwareTokenProvider infisicalTokenProvider(InfisicalProperties properties, InfisicalHttpClient client,
-				ObjectProvider<AwsCredentialsProvider> credentialsProvider,
-				ObjectProvider<ObservationRegistry> observationRegistry) {
+				ObjectProvider<AwsCredentialsProvider> credentialsProvider) {
 			LifecycleAwareTokenProvider provider = new InfisicalClientFactory(properties).tokenProvider(client,
-					credentialsProvider.getIfUnique());
-			provider.setObservationRegistry(observationRegistry.getIfAvailable(() -> ObservationRegistry.NOOP));
-			provider.startInBackground();
+					credentialsProvider.getIfUnique(), null);
+			provider.start();
 			return provider;
 		}
 
 		@Bean
+		@ConditionalOnMissingBean
 		InfisicalTokenProviderStart infisicalTokenProviderStart(LifecycleAwareTokenProvider infisicalTokenProvider,
-				ObjectProvider<TokenLifecycleListener> listeners) {
-			return new InfisicalTokenProviderStart(infisicalTokenProvider, listeners);
+				InfisicalProperties properties, ObjectProvider<TokenLifecycleListener> listeners,
+				ObjectProvider<ObservationRegistry> observationRegistry,
+				ObjectProvider<InfisicalTokenProvider> tokenProviders) {
+			return new InfisicalTokenProviderStart(infisicalTokenProvider, properties, listeners, observationRegistry,
+					tokenProviders);
 		}
 
 	}

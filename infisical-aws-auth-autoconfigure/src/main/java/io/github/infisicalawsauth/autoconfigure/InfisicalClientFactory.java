@@ -13,7 +13,7 @@ import io.github.infisicalawsauth.authentication.AwsIamAuthentication;
 import io.github.infisicalawsauth.authentication.AwsIamAuthenticationOptions;
 import io.github.infisicalawsauth.client.InfisicalHttpClient;
 import io.github.infisicalawsauth.client.InfisicalSiteUrl;
-import io.github.infisicalawsauth.client.RetryPolicy;
+import io.github.infisicalawsauth.client.RetryBackoff;
 import io.github.infisicalawsauth.secrets.InfisicalSecretsClient;
 import io.github.infisicalawsauth.token.LifecycleAwareTokenProvider;
 import io.github.infisicalawsauth.token.TokenRefreshPolicy;
@@ -25,6 +25,7 @@ import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.ssl.SslBundle;
 import org.springframework.boot.ssl.SslBundles;
+import org.springframework.scheduling.TaskScheduler;
 import org.springframework.util.unit.DataSize;
 
 /**
@@ -205,6 +206,7 @@ public final class InfisicalClientFactory {
 		settings.put("infisical.token.refresh-before-expiry", properties.getToken().getRefreshBeforeExpiry());
 		settings.put("infisical.token.revoke-on-shutdown", properties.getToken().isRevokeOnShutdown());
 		settings.put("infisical.token.fail-fast", properties.getToken().isFailFast());
+		settings.put("infisical.token.max-wait", properties.getToken().getMaxWait());
 		settings.put("infisical.retry.initial-interval", properties.getRetry().getInitialInterval());
 		settings.put("infisical.retry.max-interval", properties.getRetry().getMaxInterval());
 		settings.put("infisical.retry.multiplier", properties.getRetry().getMultiplier());
@@ -213,11 +215,11 @@ public final class InfisicalClientFactory {
 	}
 
 	/**
-	 * Build the retry policy of logins and refreshes from {@code infisical.retry.*}.
-	 * @return the policy, without a limit on the number of attempts
+	 * Build the backoff of logins, refreshes and reads from {@code infisical.retry.*}.
+	 * @return the backoff, without a limit on the number of attempts
 	 * @throws InvalidConfigurationPropertyValueException if a property is invalid
 	 */
-	public RetryPolicy retryPolicy() {
+	public RetryBackoff retryBackoff() {
 		InfisicalProperties.Retry retry = this.properties.getRetry();
 		Duration initial = positive("infisical.retry.initial-interval", retry.getInitialInterval());
 		Duration max = positive("infisical.retry.max-interval", retry.getMaxInterval());
@@ -234,7 +236,7 @@ public final class InfisicalClientFactory {
 			throw new InvalidConfigurationPropertyValueException("infisical.retry.max-elapsed-time", maxElapsed,
 					"must not be negative");
 		}
-		return RetryPolicy.builder()
+		return RetryBackoff.builder()
 			.initialInterval(initial)
 			.maxInterval(max)
 			.multiplier(retry.getMultiplier())
@@ -251,7 +253,7 @@ public final class InfisicalClientFactory {
 		return TokenRefreshPolicy.builder()
 			.refreshBeforeExpiry(positive("infisical.token.refresh-before-expiry",
 					this.properties.getToken().getRefreshBeforeExpiry()))
-			.retry(retryPolicy())
+			.retry(retryBackoff())
 			.build();
 	}
 
@@ -265,7 +267,7 @@ public final class InfisicalClientFactory {
 	 */
 	public InfisicalSecretsClient secretsClient(InfisicalHttpClient client, InfisicalTokenProvider tokenProvider) {
 		return InfisicalSecretsClient.builder(client, tokenProvider)
-			.retry(retryPolicy().withMaxAttempts(SECRET_READ_ATTEMPTS))
+			.retry(retryBackoff().withMaxAttempts(SECRET_READ_ATTEMPTS))
 			.build();
 	}
 
@@ -274,19 +276,28 @@ public final class InfisicalClientFactory {
 	 * @param client the HTTP client
 	 * @param credentialsProvider the application's credentials provider, or {@code null}
 	 * for the one {@code infisical.aws-auth.*} configures, else the AWS SDK default chain
+	 * @param scheduler the scheduler of its refreshes, or {@code null} for one of its own
 	 * @return the provider, not yet started
 	 */
 	public LifecycleAwareTokenProvider tokenProvider(InfisicalHttpClient client,
-			@Nullable AwsCredentialsProvider credentialsProvider) {
+			@Nullable AwsCredentialsProvider credentialsProvider, @Nullable TaskScheduler scheduler) {
 		// checked first: a mistake must not leave a credentials provider behind
 		TokenRefreshPolicy policy = refreshPolicy();
+		Duration maxWait = this.properties.getToken().getMaxWait();
+		if (maxWait == null || maxWait.isNegative()) {
+			throw new InvalidConfigurationPropertyValueException("infisical.token.max-wait", maxWait,
+					"must not be negative");
+		}
 		AwsIamAuthentication authentication = new AwsIamAuthentication(
 				authenticationOptionsBuilder(credentialsProvider).build(), client);
-		return LifecycleAwareTokenProvider.builder(authentication, client)
+		LifecycleAwareTokenProvider.Builder builder = LifecycleAwareTokenProvider.builder(authentication, client)
 			.policy(policy)
-			.revokeOnClose(this.properties.getToken().isRevokeOnShutdown())
-			.failFast(this.properties.getToken().isFailFast())
-			.build();
+			.maxWait(maxWait)
+			.revokeOnClose(this.properties.getToken().isRevokeOnShutdown());
+		if (scheduler != null) {
+			builder.taskScheduler(scheduler);
+		}
+		return builder.build();
 	}
 
 	/**

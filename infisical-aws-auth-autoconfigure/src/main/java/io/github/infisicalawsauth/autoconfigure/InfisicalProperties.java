@@ -276,10 +276,16 @@ public class InfisicalProperties {
 		private boolean revokeOnShutdown;
 
 		/**
-		 * How long before expiry the token is renewed or replaced; capped at half the
-		 * token's life.
+		 * How long before expiry the token is renewed or replaced; capped at a third of
+		 * the token's life.
 		 */
 		private Duration refreshBeforeExpiry = Duration.ofMinutes(1);
+
+		/**
+		 * How long a caller of InfisicalTokenProvider.getToken() waits for a login when
+		 * no valid token is held before it fails; the login goes on in the background.
+		 */
+		private Duration maxWait = Duration.ofSeconds(5);
 
 		/**
 		 * Whether the application fails to start when the first login fails. When false,
@@ -301,6 +307,14 @@ public class InfisicalProperties {
 
 		public void setRefreshBeforeExpiry(Duration refreshBeforeExpiry) {
 			this.refreshBeforeExpiry = refreshBeforeExpiry;
+		}
+
+		public Duration getMaxWait() {
+			return this.maxWait;
+		}
+
+		public void setMaxWait(Duration maxWait) {
+			this.maxWait = maxWait;
 		}
 
 		public boolean isFailFast() {
@@ -334,8 +348,8 @@ public class InfisicalProperties {
 		private double multiplier = 2;
 
 		/**
-		 * How long a login that a caller waits for (at startup, or with no valid token)
-		 * keeps retrying before it fails.
+		 * How long startup waits for the first login, retrying transient failures, before
+		 * it fails; also the time budget of a secrets read's retries.
 		 */
 		private Duration maxElapsedTime = Duration.ofMinutes(1);
 

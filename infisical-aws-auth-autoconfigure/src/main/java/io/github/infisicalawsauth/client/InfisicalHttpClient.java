@@ -8,10 +8,6 @@ import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -27,9 +23,6 @@ import tools.jackson.core.ObjectReadContext;
 import tools.jackson.core.ObjectWriteContext;
 import tools.jackson.core.TokenStreamLocation;
 import tools.jackson.core.json.JsonFactory;
-import tools.jackson.databind.DeserializationFeature;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.http.HttpHeaders;
@@ -44,9 +37,10 @@ import org.springframework.web.util.UriComponentsBuilder;
 import org.springframework.web.util.UriUtils;
 
 /**
- * Speaks JSON over HTTP to the Infisical API and turns error answers into
- * {@link InfisicalApiException}s. The client does not retry: callers decide, because a
- * login, a background refresh and a secret read retry differently.
+ * Speaks JSON over HTTP to the Infisical API: the transport only. Error answers become
+ * {@link InfisicalApiException}s (see {@link ErrorAnswers}). The client does not retry:
+ * callers decide, because a login, a background refresh and a secret read retry
+ * differently.
  *
  * @author Infisical AWS Auth contributors
  * @since 0.1.0
@@ -75,8 +69,6 @@ public final class InfisicalHttpClient implements AutoCloseable {
 	private final @Nullable HttpClient httpClient;
 
 	private final long maxResponseSize;
-
-	private volatile ServerGeneration serverGeneration = ServerGeneration.UNKNOWN;
 
 	/**
 	 * Create a client that reads answers of up to {@value #DEFAULT_MAX_RESPONSE_SIZE}
@@ -159,23 +151,6 @@ public final class InfisicalHttpClient implements AutoCloseable {
 		catch (Exception ex) {
 			// nothing left to do with a client that is going away
 		}
-	}
-
-	/**
-	 * Return what is known of the server's generation.
-	 * @return the generation, {@link ServerGeneration#UNKNOWN} until a secrets read told
-	 */
-	public ServerGeneration getServerGeneration() {
-		return this.serverGeneration;
-	}
-
-	/**
-	 * Record the server's generation, as learned by a secrets read, so that every client
-	 * of the site reads with the right route from then on.
-	 * @param serverGeneration the generation
-	 */
-	public void setServerGeneration(ServerGeneration serverGeneration) {
-		this.serverGeneration = serverGeneration;
 	}
 
 	/**
@@ -296,7 +271,7 @@ public final class InfisicalHttpClient implements AutoCloseable {
 					// redirects are not followed: a POST must not silently go elsewhere.
 					// Only the start of an error page matters; the rest is dropped with
 					// the connection
-					throw head.withBody(res.getBody().readNBytes(MAX_ERROR_BODY_SIZE)).toException();
+					throw ErrorAnswers.toException(head.withBody(res.getBody().readNBytes(MAX_ERROR_BODY_SIZE)));
 				}
 				long contentLength = headers.getContentLength();
 				if (contentLength > this.maxResponseSize) {
@@ -426,7 +401,7 @@ public final class InfisicalHttpClient implements AutoCloseable {
 		 */
 		public <T> T read(Class<T> type) {
 			try {
-				T value = Json.MAPPER.readValue(this.body, type);
+				T value = ErrorAnswers.mapper().readValue(this.body, type);
 				if (value == null) {
 					throw malformed("an empty body");
 				}
@@ -438,88 +413,9 @@ public final class InfisicalHttpClient implements AutoCloseable {
 			}
 		}
 
-		private InfisicalApiException malformed(String what) {
+		InfisicalApiException malformed(String what) {
 			return new InfisicalApiException(this.description, this.status, null,
 					"Infisical answered with " + what + "; check infisical.site-url", null, null);
-		}
-
-		InfisicalApiException toException() {
-			String error = null;
-			String message = null;
-			String reqId = null;
-			try {
-				JsonNode node = Json.MAPPER.readTree(this.body);
-				if (node != null && node.isObject()) {
-					error = text(node.get("error"));
-					reqId = text(node.get("reqId"));
-					message = message(node.get("message"));
-				}
-			}
-			catch (JacksonException ex) {
-				// not JSON: a proxy or load balancer answered; described below
-			}
-			if (message == null) {
-				message = "no Infisical error body (" + this.body.length + " bytes)";
-			}
-			return new InfisicalApiException(this.description, this.status, error, message, reqId, parsedRetryAfter(),
-					this.date);
-		}
-
-		private @Nullable Duration parsedRetryAfter() {
-			if (this.retryAfter == null) {
-				return null;
-			}
-			String value = this.retryAfter.trim();
-			try {
-				return Duration.ofSeconds(Math.max(0, Long.parseLong(value)));
-			}
-			catch (NumberFormatException ex) {
-				// an HTTP date, measured against the server's own Date so that a
-				// skewed local clock does not matter
-				try {
-					Instant until = ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
-					Instant now = (this.date != null) ? this.date : Instant.now();
-					Duration wait = Duration.between(now, until);
-					return wait.isNegative() ? Duration.ZERO : wait;
-				}
-				catch (DateTimeParseException notADate) {
-					return null;
-				}
-			}
-		}
-
-		private static @Nullable String text(@Nullable JsonNode node) {
-			return (node != null && node.isValueNode() && !node.isNull()) ? node.asString() : null;
-		}
-
-		private static @Nullable String message(@Nullable JsonNode node) {
-			if (node == null || node.isNull()) {
-				return null;
-			}
-			if (node.isArray()) {
-				// validation failures: [{path: [...], message: "Required"}, ...]
-				Map<String, String> issues = new LinkedHashMap<>();
-				for (JsonNode issue : node) {
-					JsonNode path = issue.get("path");
-					String where = (path != null && path.isArray()) ? joinPath(path) : "";
-					String what = text(issue.get("message"));
-					issues.put(where + "#" + issues.size(),
-							(where.isEmpty() ? "" : where + ": ") + ((what != null) ? what : issue.toString()));
-				}
-				return String.join("; ", issues.values());
-			}
-			return node.isValueNode() ? node.asString() : node.toString();
-		}
-
-		private static String joinPath(JsonNode path) {
-			StringBuilder joined = new StringBuilder();
-			for (JsonNode part : path) {
-				if (!joined.isEmpty()) {
-					joined.append('.');
-				}
-				joined.append(part.asString());
-			}
-			return joined.toString();
 		}
 
 		@Override
@@ -536,16 +432,6 @@ public final class InfisicalHttpClient implements AutoCloseable {
 		public int hashCode() {
 			return System.identityHashCode(this);
 		}
-
-	}
-
-	// built on first use, on the thread that logs in rather than the one that
-	// starts the context
-	private static final class Json {
-
-		static final JsonMapper MAPPER = JsonMapper.builder()
-			.disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-			.build();
 
 	}
 

@@ -1,6 +1,5 @@
 package io.github.infisicalawsauth.client;
 
-import java.util.Locale;
 import java.util.function.Supplier;
 import java.util.function.ToIntFunction;
 
@@ -40,7 +39,8 @@ public final class InfisicalObservations {
 	public static final String OUTCOME = "outcome";
 
 	/**
-	 * Tag with the server generation: {@code current}, {@code v2024} or {@code unknown}.
+	 * Tag with the server generation as the secrets reads learned it: {@code current},
+	 * {@code v2024} or {@code unknown}.
 	 */
 	public static final String SERVER_GENERATION = "server.generation";
 
@@ -57,12 +57,14 @@ public final class InfisicalObservations {
 	 * @param <T> the result type
 	 * @param registry the registry, {@link ObservationRegistry#NOOP} for none
 	 * @param operation the operation tag
-	 * @param client the HTTP client the call uses, for the server generation
+	 * @param generation the server generation tag, read when the call ended:
+	 * {@code current}, {@code v2024} or {@code unknown} (which the token calls do not
+	 * tell)
 	 * @param status the HTTP status of a successful result
 	 * @param call the call
 	 * @return the result of the call
 	 */
-	public static <T> T observe(ObservationRegistry registry, String operation, InfisicalHttpClient client,
+	public static <T> T observe(ObservationRegistry registry, String operation, Supplier<String> generation,
 			ToIntFunction<T> status, Supplier<T> call) {
 		if (registry.isNoop()) {
 			// nothing would be recorded: spare the observation machinery at startup
@@ -74,11 +76,11 @@ public final class InfisicalObservations {
 			.start();
 		try {
 			T result = call.get();
-			tag(observation, "SUCCESS", statusClass(status.applyAsInt(result)), client);
+			tag(observation, "SUCCESS", statusClass(status.applyAsInt(result)), generation);
 			return result;
 		}
 		catch (RuntimeException ex) {
-			tag(observation, outcome(ex), statusClass(ex), client);
+			tag(observation, outcome(ex), statusClass(ex), generation);
 			observation.error(ex);
 			throw ex;
 		}
@@ -87,10 +89,10 @@ public final class InfisicalObservations {
 		}
 	}
 
-	private static void tag(Observation observation, String outcome, String statusClass, InfisicalHttpClient client) {
+	private static void tag(Observation observation, String outcome, String statusClass, Supplier<String> generation) {
 		observation.lowCardinalityKeyValue(OUTCOME, outcome)
 			.lowCardinalityKeyValue(STATUS_CLASS, statusClass)
-			.lowCardinalityKeyValue(SERVER_GENERATION, client.getServerGeneration().name().toLowerCase(Locale.ROOT));
+			.lowCardinalityKeyValue(SERVER_GENERATION, generation.get());
 	}
 
 	private static String outcome(RuntimeException ex) {

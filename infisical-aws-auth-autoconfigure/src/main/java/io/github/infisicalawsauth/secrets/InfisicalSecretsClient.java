@@ -11,7 +11,7 @@ import io.github.infisicalawsauth.InfisicalException;
 import io.github.infisicalawsauth.InfisicalLoginException;
 import io.github.infisicalawsauth.InfisicalTokenProvider;
 import io.github.infisicalawsauth.client.InfisicalHttpClient;
-import io.github.infisicalawsauth.client.RetryPolicy;
+import io.github.infisicalawsauth.client.RetryBackoff;
 import io.micrometer.observation.ObservationRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -39,7 +39,7 @@ public final class InfisicalSecretsClient {
 
 	private final SecretsReader reader;
 
-	private final RetryPolicy retry;
+	private final RetryBackoff retry;
 
 	private final Clock clock;
 
@@ -126,7 +126,7 @@ public final class InfisicalSecretsClient {
 
 	private <T> @Nullable T retrying(SecretLocation location, @Nullable String name, Supplier<@Nullable T> call) {
 		try {
-			return this.retry.run(this.clock, call, new RetryPolicy.Listener() {
+			return this.retry.run(this.clock, call, new RetryBackoff.Listener() {
 
 				@Override
 				public boolean isRetryable(InfisicalException failure, int attempts) {
@@ -184,7 +184,7 @@ public final class InfisicalSecretsClient {
 
 		private final InfisicalTokenProvider tokenProvider;
 
-		private RetryPolicy retry = RetryPolicy.builder().maxAttempts(5).build();
+		private RetryBackoff retry = RetryBackoff.builder().maxAttempts(5).build();
 
 		private Clock clock = Clock.systemUTC();
 
@@ -198,7 +198,7 @@ public final class InfisicalSecretsClient {
 		 * @param retry the retry policy
 		 * @return this builder
 		 */
-		public Builder retry(RetryPolicy retry) {
+		public Builder retry(RetryBackoff retry) {
 			this.retry = Objects.requireNonNull(retry, "'retry' must not be null");
 			return this;
 		}

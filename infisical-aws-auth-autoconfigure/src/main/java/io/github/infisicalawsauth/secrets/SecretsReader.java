@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
@@ -15,7 +16,6 @@ import io.github.infisicalawsauth.InfisicalException;
 import io.github.infisicalawsauth.InfisicalTokenProvider;
 import io.github.infisicalawsauth.client.InfisicalHttpClient;
 import io.github.infisicalawsauth.client.InfisicalObservations;
-import io.github.infisicalawsauth.client.ServerGeneration;
 import io.github.infisicalawsauth.secrets.SecretsAnswer.Secret;
 import io.micrometer.observation.ObservationRegistry;
 import org.apache.commons.logging.Log;
@@ -52,6 +52,9 @@ final class SecretsReader {
 
 	private volatile ObservationRegistry observationRegistry = ObservationRegistry.NOOP;
 
+	// learned by the first read, so that v4 is asked at most once
+	private volatile ServerGeneration generation = ServerGeneration.UNKNOWN;
+
 	SecretsReader(InfisicalHttpClient client, InfisicalTokenProvider tokenProvider) {
 		this.client = client;
 		this.tokenProvider = tokenProvider;
@@ -70,7 +73,7 @@ final class SecretsReader {
 	 */
 	@Nullable SecretsSnapshot list(SecretLocation location, @Nullable String ifNoneMatch) {
 		URI[] uris = uris(location);
-		Read read = InfisicalObservations.observe(this.observationRegistry, "secrets.read", this.client,
+		Read read = InfisicalObservations.observe(this.observationRegistry, "secrets.read", this::generationTag,
 				(answer) -> (answer != null) ? 200 : 304,
 				() -> call((v4) -> (token) -> this.client.get(uris[v4 ? 0 : 1], token, ifNoneMatch,
 						(parser, head) -> new Read(
@@ -79,7 +82,7 @@ final class SecretsReader {
 		if (read == null) {
 			return null;
 		}
-		if (this.client.getServerGeneration() == ServerGeneration.V2024 && read.answer().isEmpty()) {
+		if (this.generation == ServerGeneration.V2024 && read.answer().isEmpty()) {
 			// the 2024 server answers a missing environment or folder with empty
 			// lists
 			checkFolderExists(location);
@@ -153,7 +156,7 @@ final class SecretsReader {
 	String single(SecretLocation location, String name) {
 		String encoded = InfisicalHttpClient.encodePathSegment(name);
 		InfisicalHttpClient.Response response = InfisicalObservations.observe(this.observationRegistry, "secrets.read",
-				this.client, InfisicalHttpClient.Response::status, () -> call((v4) -> (token) -> this.client
+				this::generationTag, InfisicalHttpClient.Response::status, () -> call((v4) -> (token) -> this.client
 					.get((v4 ? V4_PATH : V3_PATH) + "/" + encoded, query(location, v4), token, null)));
 		JsonNode secret = response.read(JsonNode.class).path("secret");
 		if (!secret.isObject()) {
@@ -167,12 +170,11 @@ final class SecretsReader {
 	}
 
 	private <T> T call(Function<Boolean, Function<String, T>> request) {
-		// known per site, so that every reader of the site asks v4 at most once
-		ServerGeneration known = this.client.getServerGeneration();
+		ServerGeneration known = this.generation;
 		if (known != ServerGeneration.V2024) {
 			try {
 				T answer = withToken(request.apply(true));
-				this.client.setServerGeneration(ServerGeneration.CURRENT);
+				this.generation = ServerGeneration.CURRENT;
 				return answer;
 			}
 			catch (InfisicalApiException ex) {
@@ -181,10 +183,14 @@ final class SecretsReader {
 				}
 				logger.info("Infisical at " + this.client.getSiteUrl()
 						+ " has no /api/v4/secrets route (a server before 2025); using /api/v3/secrets/raw");
-				this.client.setServerGeneration(ServerGeneration.V2024);
+				this.generation = ServerGeneration.V2024;
 			}
 		}
 		return withToken(request.apply(false));
+	}
+
+	private String generationTag() {
+		return this.generation.name().toLowerCase(Locale.ROOT);
 	}
 
 	private <T> T withToken(Function<String, T> request) {

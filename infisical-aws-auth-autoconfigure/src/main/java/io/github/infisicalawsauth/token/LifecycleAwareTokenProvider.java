@@ -3,20 +3,13 @@ package io.github.infisicalawsauth.token;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Consumer;
+import java.util.concurrent.TimeoutException;
 
 import io.github.infisicalawsauth.InfisicalAccessToken;
 import io.github.infisicalawsauth.InfisicalException;
@@ -25,97 +18,84 @@ import io.github.infisicalawsauth.InfisicalLoginException.Reason;
 import io.github.infisicalawsauth.InfisicalTokenProvider;
 import io.github.infisicalawsauth.authentication.InfisicalAuthentication;
 import io.github.infisicalawsauth.client.InfisicalHttpClient;
-import io.github.infisicalawsauth.client.InfisicalObservations;
-import io.github.infisicalawsauth.client.RetryPolicy;
+import io.github.infisicalawsauth.client.RetryBackoff;
 import io.github.infisicalawsauth.client.TokenResponse;
 import io.micrometer.observation.ObservationRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.scheduling.TaskScheduler;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
+
 /**
  * Holds one Infisical access token for the life of the application and keeps it valid:
- * refreshes it in the background before it expires, renewing while the max TTL allows a
- * full TTL and logging in again otherwise, and falling back to a login when a renewal
- * fails. While refreshes fail, the held token is served until it really expires.
+ * refreshes it on a {@link TaskScheduler} before it expires, renewing while the max TTL
+ * allows a full TTL and logging in again otherwise. While refreshes fail, the held token
+ * is served until shortly before it expires, and attempts go on with backoff.
  * <p>
- * {@link #getToken()} is one volatile read while a token is held: it checks no clock.
- * Instead the scheduler drops the held token a little before it expires (a tenth of its
- * life, at most a second, so that the token still works for the request it is handed to),
- * on a thread of its own so that a refresh blocked on a slow server cannot delay it. Only
- * one login or refresh runs at a time, whatever the number of callers.
+ * {@link #getToken()} is one volatile read while a token is held. Without one, the caller
+ * waits for the login in flight at most {@link Builder#maxWait(Duration) a bound}: logins
+ * and their retries run on the scheduler, one at a time, never on a caller's thread.
+ * Listeners hear of logins, refreshes, failures, drops and rejections in order on a
+ * thread of their own, so they hold up neither refreshes nor callers.
  *
  * @author Infisical AWS Auth contributors
  * @since 0.1.0
  */
 public class LifecycleAwareTokenProvider implements InfisicalTokenProvider, AutoCloseable {
 
-	static final String RENEW_PATH = "/v1/auth/token/renew";
-
-	static final String REVOKE_PATH = "/v1/auth/token/revoke";
+	static final String PREFIX = "Cannot log in to Infisical with AWS IAM: ";
 
 	private static final Log logger = LogFactory.getLog(LifecycleAwareTokenProvider.class);
 
-	// a refusal re-signed three times in a row is not a passing glitch
-	private static final int MAX_STS_REFUSALS = 3;
-
-	private final InfisicalAuthentication authentication;
-
-	private final InfisicalHttpClient client;
+	private final TokenCalls calls;
 
 	private final TokenRefreshPolicy policy;
 
+	private final @Nullable ThreadPoolTaskScheduler ownScheduler;
+
 	private final Clock clock;
+
+	private final Duration maxWait;
 
 	private final boolean revokeOnClose;
 
-	private final boolean failFast;
+	private final TokenEvents events;
 
-	private final AtomicReference<@Nullable TokenLifetime> current = new AtomicReference<>();
+	private volatile @Nullable TokenLifetime current;
 
-	private final ReentrantLock lock = new ReentrantLock();
+	// guards what follows; never held across a call to Infisical
+	private final Object monitor = new Object();
 
-	private final ScheduledExecutorService scheduler;
+	private final RefreshSchedule schedule;
 
-	private @Nullable ScheduledFuture<?> scheduledRefresh;
+	private @Nullable CompletableFuture<TokenLifetime> pending;
 
-	private @Nullable ScheduledFuture<?> scheduledExpiry;
+	private boolean running;
 
-	private int failedRefreshes;
+	private boolean closed;
 
-	// counts finished synchronous logins, so that callers who waited for one that
-	// failed share its failure instead of each starting their own
-	private volatile int loginGeneration;
+	private @Nullable Instant lastAttemptAt;
 
-	private @Nullable InfisicalException lastLoginFailure;
+	private int failures;
 
-	private volatile boolean closed;
+	private long attempts;
 
-	private volatile @Nullable Future<?> backgroundStart;
+	private @Nullable InfisicalLoginException lastFailure;
 
-	private final List<TokenLifecycleListener> listeners = new CopyOnWriteArrayList<>();
+	private TokenStatus status = new TokenStatus(null, null, null, 0, null);
 
-	private volatile ObservationRegistry observationRegistry = ObservationRegistry.NOOP;
-
-	private volatile @Nullable Instant lastRefreshAt;
-
-	private volatile @Nullable String lastRefresh;
-
-	private volatile @Nullable String lastFailure;
-
-	private LifecycleAwareTokenProvider(Builder builder) {
-		this.authentication = Objects.requireNonNull(builder.authentication, "'authentication' must not be null");
-		this.client = Objects.requireNonNull(builder.client, "'client' must not be null");
+	private LifecycleAwareTokenProvider(Builder builder, TaskScheduler scheduler,
+			@Nullable ThreadPoolTaskScheduler ownScheduler) {
+		this.calls = new TokenCalls(builder.authentication, builder.client);
 		this.policy = builder.policy;
-		this.clock = builder.clock;
+		this.ownScheduler = ownScheduler;
+		this.clock = scheduler.getClock();
+		this.schedule = new RefreshSchedule(scheduler, this::refresh);
+		this.maxWait = builder.maxWait;
 		this.revokeOnClose = builder.revokeOnClose;
-		this.failFast = builder.failFast;
-		// two threads: a refresh waiting on the server must not hold up the expiry
-		this.scheduler = Executors.newScheduledThreadPool(2, (runnable) -> {
-			Thread thread = new Thread(runnable, "infisical-token-refresh");
-			thread.setDaemon(true);
-			return thread;
-		});
+		this.events = new TokenEvents(builder.eventExecutor);
 	}
 
 	/**
@@ -129,352 +109,297 @@ public class LifecycleAwareTokenProvider implements InfisicalTokenProvider, Auto
 	}
 
 	/**
-	 * Log in now, retrying transient failures within the policy's time budget. When
-	 * fail-fast is off a failure is logged and retried in the background instead.
-	 * @throws InfisicalLoginException if the login fails and fail-fast is on
+	 * Log in on the scheduler unless a token is held or a login is in flight, and return
+	 * at once.
+	 * @return the first token: completes when a login succeeds, or fails when logging in
+	 * is given up (a failure that trying again cannot mend); transient failures are
+	 * retried meanwhile, so whoever waits on it bounds the wait
 	 */
-	public void start() {
-		this.lock.lock();
+	public CompletableFuture<InfisicalAccessToken> start() {
+		return requestLogin().thenApply(TokenLifetime::token);
+	}
+
+	/**
+	 * Return the held token, or wait for a login at most {@link Builder#maxWait(Duration)
+	 * the configured bound}.
+	 * @throws InfisicalLoginException if no token can be had in that time
+	 */
+	@Override
+	public InfisicalAccessToken getToken() {
+		TokenLifetime held = this.current;
+		return (held != null) ? held.token() : getToken(this.maxWait);
+	}
+
+	/**
+	 * Return the held token, or wait for a login at most the given time: retries go on in
+	 * the background meanwhile and after.
+	 * @param maxWait how long to wait
+	 * @return a token
+	 * @throws InfisicalLoginException if the login failed in a way that trying again
+	 * cannot mend, or did not succeed in that time (naming the last failure)
+	 */
+	public InfisicalAccessToken getToken(Duration maxWait) {
+		return await(maxWait, Duration.ZERO);
+	}
+
+	/**
+	 * Log in unless a token is held, waiting for the retries that start within the given
+	 * time and then for the outcome of an attempt still in flight (or of the first
+	 * attempt, if none ended yet), at most the time one attempt may take: for startup,
+	 * which may wait for a slow first attempt where a caller of {@link #getToken()} may
+	 * not.
+	 * @param retryFor how long retries may start
+	 * @param attemptTimeout how long one attempt may take
+	 * @return a token
+	 * @throws InfisicalLoginException if the login failed in a way that trying again
+	 * cannot mend, or did not succeed in that time (naming the last failure)
+	 */
+	public InfisicalAccessToken awaitLogin(Duration retryFor, Duration attemptTimeout) {
+		return await(retryFor, attemptTimeout);
+	}
+
+	private InfisicalAccessToken await(Duration maxWait, Duration attemptTimeout) {
+		CompletableFuture<TokenLifetime> login = requestLogin();
+		long attemptsBefore;
+		synchronized (this.monitor) {
+			attemptsBefore = this.attempts;
+		}
 		try {
-			checkOpen();
-			if (this.current.get() != null) {
-				return;
-			}
-			try {
-				// without fail-fast one attempt here, then retries in the background
-				installLogin(this.failFast ? loginWithRetry() : login());
-			}
-			catch (RuntimeException ex) {
-				if (this.failFast) {
-					// shared with callers of getToken() who waited for this start
-					this.lastLoginFailure = (ex instanceof InfisicalException failure
-							&& !Thread.currentThread().isInterrupted()) ? failure : null;
-					this.loginGeneration++;
-					throw ex;
+			return login.get(maxWait.toNanos(), TimeUnit.NANOSECONDS).token();
+		}
+		catch (TimeoutException ex) {
+			synchronized (this.monitor) {
+				// an attempt still running, or none ended yet: its outcome is worth it
+				long deadline = System.nanoTime() + attemptTimeout.toNanos();
+				while (this.current == null && !login.isDone() && !this.closed
+						&& (this.running || this.attempts == attemptsBefore) && System.nanoTime() < deadline) {
+					waitForAnAttempt(deadline - System.nanoTime());
 				}
-				this.failedRefreshes++;
-				Duration wait = this.policy.getRetry().backoff(this.failedRefreshes, RetryPolicy.retryAfter(ex));
-				logger.error("Cannot log in to Infisical at start-up; retrying in the background in " + wait.toMillis()
-						+ " ms: " + ex.getMessage());
-				refreshFailed(ex);
-				schedule(wait);
+				// the attempt's waiters are answered just after it ends: look at its
+				// outcome itself
+				TokenLifetime held = this.current;
+				if (held != null) {
+					return held.token();
+				}
+				InfisicalLoginException last = this.lastFailure;
+				if (last != null && !last.isTransient() && this.attempts != attemptsBefore) {
+					throw last;
+				}
+				if (!login.isDone()) {
+					throw notInTime(maxWait);
+				}
 			}
+			return login.join().token();
 		}
-		finally {
-			this.lock.unlock();
-		}
-	}
-
-	/**
-	 * Run {@link #start()} on the provider's own thread and return at once, so that the
-	 * login overlaps with what the caller does next. {@link #getToken()} meanwhile waits
-	 * for it; {@link #awaitStart()} waits for it and throws what {@code start()} threw.
-	 */
-	public void startInBackground() {
-		this.lock.lock();
-		try {
-			checkOpen();
-			if (this.backgroundStart == null) {
-				this.backgroundStart = this.scheduler.submit(this::start);
-			}
-		}
-		finally {
-			this.lock.unlock();
-		}
-	}
-
-	/**
-	 * Wait for the login that {@link #startInBackground()} began; return at once if none
-	 * was.
-	 * @throws InfisicalLoginException if the login failed and fail-fast is on
-	 */
-	public void awaitStart() {
-		Future<?> start = this.backgroundStart;
-		if (start == null) {
-			return;
-		}
-		try {
-			start.get();
-		}
-		catch (ExecutionException ex) {
-			if (ex.getCause() instanceof RuntimeException failure) {
-				throw failure;
-			}
-			if (ex.getCause() instanceof Error error) {
-				throw error;
-			}
-			throw new IllegalStateException(ex.getCause());
-		}
-		catch (CancellationException ex) {
-			throw new IllegalStateException("The Infisical token provider was closed before it logged in");
+		catch (ExecutionException | CompletionException ex) {
+			throw (ex.getCause() instanceof RuntimeException failure) ? failure
+					: new IllegalStateException(ex.getCause());
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
-			throw new InfisicalLoginException(Reason.INTERRUPTED,
-					"Cannot log in to Infisical with AWS IAM: interrupted while waiting for the login", ex, false);
+			throw interrupted(ex);
 		}
 	}
 
-	@Override
-	public InfisicalAccessToken getToken() {
-		TokenLifetime held = this.current.get();
-		return (held != null) ? held.token() : loginNow();
+	// with the monitor held
+	private void waitForAnAttempt(long nanos) {
+		try {
+			TimeUnit.NANOSECONDS.timedWait(this.monitor, nanos);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw interrupted(ex);
+		}
+	}
+
+	private static InfisicalLoginException interrupted(InterruptedException ex) {
+		return new InfisicalLoginException(Reason.INTERRUPTED, PREFIX + "interrupted while waiting for the login", ex,
+				false);
+	}
+
+	// with the monitor held
+	private InfisicalLoginException notInTime(Duration waited) {
+		InfisicalLoginException last = this.lastFailure;
+		String gaveUp = "gave up waiting after " + this.failures + " failed attempt" + ((this.failures != 1) ? "s" : "")
+				+ " in " + waited.toMillis() + " ms; logging in goes on in the background";
+		return new InfisicalLoginException(
+				(last != null) ? last.getReason() : Reason.SITE_UNREACHABLE, PREFIX + ((last != null)
+						? detail(last) + " (" + gaveUp + ")" : "no answer from Infisical yet (" + gaveUp + ")"),
+				last, true);
+	}
+
+	private CompletableFuture<TokenLifetime> requestLogin() {
+		synchronized (this.monitor) {
+			if (this.closed) {
+				throw new IllegalStateException("The Infisical token provider is closed");
+			}
+			TokenLifetime held = this.current;
+			if (held != null) {
+				return CompletableFuture.completedFuture(held);
+			}
+			if (this.pending == null) {
+				Instant now = this.clock.instant();
+				InfisicalLoginException last = this.lastFailure;
+				Instant at = (last != null && this.lastAttemptAt != null)
+						? this.policy.retryAt(this.lastAttemptAt, this.failures, RetryBackoff.retryAfter(last))
+						: this.policy.notBefore(this.lastAttemptAt, now);
+				if (last != null && !last.isTransient() && at.isAfter(now)) {
+					// given up on, and not to be tried again yet: nothing to wait for
+					return CompletableFuture.failedFuture(last);
+				}
+				this.pending = new CompletableFuture<>();
+				if (!this.running) {
+					// else the running attempt answers the waiters when it ends
+					this.schedule.refreshNoLaterThan(at.isBefore(now) ? now : at);
+				}
+			}
+			return this.pending;
+		}
 	}
 
 	@Override
 	public void tokenRejected(InfisicalAccessToken token) {
-		TokenLifetime held = this.current.get();
-		// by value: a renewal on the 2024 server keeps the string and changes the
-		// expiry
-		if (held != null && held.token().value().equals(token.value()) && this.current.compareAndSet(held, null)) {
-			logger.info("Infisical rejected the access token; logging in again on next use");
-			notifyListeners(TokenLifecycleListener::tokenRejected);
-		}
-	}
-
-	private InfisicalAccessToken loginNow() {
-		int generation = this.loginGeneration;
-		this.lock.lock();
-		try {
-			checkOpen();
-			TokenLifetime held = this.current.get();
-			if (held != null && held.isValidAt(this.clock.millis())) {
-				return held.token();
-			}
-			InfisicalException failure = this.lastLoginFailure;
-			if (generation != this.loginGeneration && failure != null) {
-				throw failure;
-			}
-			try {
-				TokenLifetime fresh = loginWithRetry();
-				installLogin(fresh);
-				this.lastLoginFailure = null;
-				return fresh.token();
-			}
-			catch (RuntimeException ex) {
-				// an interrupted wait is this caller's own business, not the others'
-				this.lastLoginFailure = (ex instanceof InfisicalException loginFailure
-						&& !Thread.currentThread().isInterrupted()) ? loginFailure : null;
-				throw ex;
-			}
-			finally {
-				this.loginGeneration++;
+		synchronized (this.monitor) {
+			TokenLifetime held = this.current;
+			// by value: a renewal on the 2024 server keeps the string and changes the
+			// expiry
+			if (held != null && held.token().value().equals(token.value())) {
+				this.current = null;
+				this.schedule.cancelDrop();
+				this.events.rejected();
 			}
 		}
-		finally {
-			this.lock.unlock();
-		}
 	}
 
-	private TokenLifetime loginWithRetry() {
-		return this.policy.getRetry().run(this.clock, this::login, new RetryPolicy.Listener() {
-
-			private int stsRefusals;
-
-			@Override
-			public boolean isRetryable(InfisicalException failure, int attempts) {
-				Reason reason = (failure instanceof InfisicalLoginException login) ? login.getReason() : null;
-				if (reason == Reason.CLOCK_SKEW || reason == Reason.CREDENTIALS_REJECTED) {
-					// signing again with the same clock or credentials cannot help
-					return false;
-				}
-				this.stsRefusals = (reason == Reason.STS_REJECTED || reason == Reason.STS_UNREACHABLE)
-						? this.stsRefusals + 1 : 0;
-				return failure.isTransient() && this.stsRefusals < MAX_STS_REFUSALS;
-			}
-
-			@Override
-			public void retrying(InfisicalException failure, int attempts, Duration wait) {
-				logger.warn("Login to Infisical failed, attempt " + attempts + ", retrying in " + wait.toMillis()
-						+ " ms: " + failure.getMessage());
-			}
-
-			@Override
-			public InfisicalException exhausted(InfisicalException failure, int attempts, Duration elapsed) {
-				Reason reason = (failure instanceof InfisicalLoginException login) ? login.getReason()
-						: Reason.UNEXPECTED_ANSWER;
-				if (Thread.currentThread().isInterrupted()) {
-					return new InfisicalLoginException(Reason.INTERRUPTED,
-							"Cannot log in to Infisical with AWS IAM: interrupted while waiting to retry", failure,
-							false);
-				}
-				return new InfisicalLoginException(reason, failure.getMessage() + " (gave up after " + attempts
-						+ " attempt" + ((attempts > 1) ? "s" : "") + " in " + elapsed.toMillis() + " ms)", failure,
-						true);
-			}
-
-		});
-	}
-
-	private TokenLifetime login() {
-		TokenResponse response = InfisicalObservations.observe(this.observationRegistry, "login", this.client,
-				(answer) -> 200, this.authentication::login);
-		TokenLifetime lifetime = this.policy.afterLogin(response, this.clock.instant());
-		logger.info("Logged in to Infisical at " + this.client.getSiteUrl() + "; token valid until "
-				+ lifetime.expiresAt() + " (TTL " + lifetime.ttl().toSeconds() + " s, max TTL "
-				+ lifetime.maxTtl().toSeconds() + " s)");
-		return lifetime;
-	}
-
-	private void refresh() {
-		this.lock.lock();
-		try {
-			if (this.closed) {
+	private void refresh(long id) {
+		TokenLifetime held;
+		Instant startedAt;
+		synchronized (this.monitor) {
+			if (this.closed || this.running || !this.schedule.begin(id)) {
 				return;
 			}
-			TokenLifetime held = this.current.get();
-			Instant now = this.clock.instant();
-			Instant due = (held != null && this.failedRefreshes == 0) ? this.policy.refreshAt(held) : null;
-			if (due != null && now.isBefore(due)) {
-				// a caller logged in while this run waited for the lock: not due yet
-				schedule(Duration.between(now, due));
-				return;
-			}
-			if (held != null && this.policy.shouldRenew(held, now)) {
-				try {
-					install(renew(held, now), "renewal");
-					notifyListeners((listener) -> listener.refreshed(this.current.get().token().expiresAt(), true));
-					return;
-				}
-				catch (InfisicalException ex) {
-					logger.info("Renewing the Infisical access token failed; logging in again: " + ex.getMessage());
-				}
-			}
-			try {
-				install(login(), "login");
-				notifyListeners((listener) -> listener.refreshed(this.current.get().token().expiresAt(), false));
-			}
-			catch (InfisicalException ex) {
-				this.failedRefreshes++;
-				Duration wait = this.policy.getRetry().backoff(this.failedRefreshes, RetryPolicy.retryAfter(ex));
-				TokenLifetime still = this.current.get();
-				String keeping = (still != null && still.isValidAt(this.clock.millis()))
-						? "keeping the current token until " + still.expiresAt() : "no valid token held";
-				logger.warn("Refreshing the Infisical access token failed (" + this.failedRefreshes + " in a row); "
-						+ keeping + "; next attempt in " + wait.toMillis() + " ms: " + ex.getMessage());
-				refreshFailed(ex);
-				schedule(wait);
-			}
+			this.running = true;
+			startedAt = this.clock.instant();
+			this.lastAttemptAt = startedAt;
+			held = this.current;
+		}
+		Runnable answerWaiters;
+		try {
+			answerWaiters = obtain(held, startedAt);
+		}
+		catch (InfisicalLoginException ex) {
+			answerWaiters = failed(ex);
 		}
 		catch (RuntimeException ex) {
-			logger.error("Unexpected failure refreshing the Infisical access token", ex);
-			schedule(this.policy.getRetry().backoff(++this.failedRefreshes, null));
+			answerWaiters = failed(new InfisicalLoginException(Reason.UNEXPECTED_ANSWER, PREFIX + ex, ex, true));
 		}
-		finally {
-			this.lock.unlock();
-		}
+		// the waiters' threads go on from here: not with the monitor held
+		answerWaiters.run();
 	}
 
-	private TokenLifetime renew(TokenLifetime held, Instant now) {
-		TokenResponse response = InfisicalObservations.observe(this.observationRegistry, "token.renew", this.client,
-				(answer) -> 200, () -> this.client.post(RENEW_PATH, Map.of("accessToken", held.token().value()),
-						(parser, head) -> TokenResponse.read(parser)));
-		if (response.accessToken() == null || response.accessToken().isBlank()) {
-			throw new InfisicalException("The answer of POST /api" + RENEW_PATH + " has no accessToken");
-		}
-		TokenLifetime renewed = this.policy.afterRenewal(held, response, now);
-		if (logger.isDebugEnabled()) {
-			logger.debug("Renewed the Infisical access token; valid until " + renewed.expiresAt());
-		}
-		return renewed;
-	}
-
-	// called with the lock held: a login that a caller waited for
-	private void installLogin(TokenLifetime lifetime) {
-		install(lifetime, "login");
-		notifyListeners((listener) -> listener.loggedIn(lifetime.token().expiresAt()));
-	}
-
-	// called with the lock held
-	private void install(TokenLifetime lifetime, String how) {
-		this.lastRefreshAt = this.clock.instant();
-		this.lastRefresh = how;
-		this.lastFailure = null;
-		this.current.set(lifetime);
-		this.lastLoginFailure = null;
-		this.failedRefreshes = 0;
-		scheduleExpiry(lifetime);
-		Instant refreshAt = this.policy.refreshAt(lifetime);
-		if (refreshAt != null) {
-			schedule(Duration.between(this.clock.instant(), refreshAt));
-		}
-		else {
-			cancelScheduled();
-		}
-	}
-
-	// called with the lock held
-	private void schedule(Duration delay) {
-		cancelScheduled();
-		if (!this.closed) {
-			this.scheduledRefresh = this.scheduler.schedule(this::refresh, Math.max(0, delay.toMillis()),
-					TimeUnit.MILLISECONDS);
-		}
-	}
-
-	// called with the lock held
-	private void scheduleExpiry(TokenLifetime lifetime) {
-		if (this.scheduledExpiry != null) {
-			this.scheduledExpiry.cancel(false);
-			this.scheduledExpiry = null;
-		}
-		Instant dropAt = lifetime.dropAt();
-		if (dropAt != null && !this.closed) {
-			long delay = Math.max(0, Duration.between(this.clock.instant(), dropAt).toMillis());
-			this.scheduledExpiry = this.scheduler.schedule(() -> expire(lifetime), delay, TimeUnit.MILLISECONDS);
-		}
-	}
-
-	// no lock: a refresh holding it may be waiting on the server
-	private void expire(TokenLifetime lifetime) {
-		if (this.current.compareAndSet(lifetime, null)) {
-			logger.warn("The Infisical access token expires at " + lifetime.expiresAt()
-					+ " and could not be refreshed; the next use logs in again");
-		}
-	}
-
-	private void cancelScheduled() {
-		if (this.scheduledRefresh != null) {
-			this.scheduledRefresh.cancel(false);
-			this.scheduledRefresh = null;
-		}
-	}
-
-	private void checkOpen() {
-		if (this.closed) {
-			throw new IllegalStateException("The Infisical token provider is closed");
-		}
-	}
-
-	// called with the lock held
-	private void refreshFailed(RuntimeException ex) {
-		this.lastFailure = ex.getMessage();
-		TokenLifetime still = this.current.get();
-		Instant keepingUntil = (still != null && still.isValidAt(this.clock.millis())) ? still.token().expiresAt()
-				: null;
-		InfisicalException failure = (ex instanceof InfisicalException infisical) ? infisical
-				: new InfisicalException(String.valueOf(ex.getMessage()), ex);
-		int failures = this.failedRefreshes;
-		notifyListeners((listener) -> listener.refreshFailed(failure, failures, keepingUntil));
-	}
-
-	private void notifyListeners(Consumer<TokenLifecycleListener> event) {
-		for (TokenLifecycleListener listener : this.listeners) {
+	private Runnable obtain(@Nullable TokenLifetime held, Instant now) {
+		if (held != null && this.policy.shouldRenew(held, now)) {
 			try {
-				event.accept(listener);
+				TokenResponse renewed = this.calls.renew(held.token().value());
+				return installed(this.policy.afterRenewal(held, renewed, this.clock.instant()), true);
 			}
 			catch (RuntimeException ex) {
-				logger.warn("An Infisical token listener failed: " + ex);
+				logger.info("Renewing the Infisical access token failed; logging in again: " + ex.getMessage());
 			}
 		}
+		TokenResponse response = this.calls.login();
+		return installed(this.policy.afterLogin(response, this.clock.instant()), false);
+	}
+
+	private Runnable installed(TokenLifetime next, boolean renewed) {
+		synchronized (this.monitor) {
+			this.running = false;
+			this.attempts++;
+			this.monitor.notifyAll();
+			if (this.closed) {
+				return () -> {
+				};
+			}
+			boolean replaced = this.current != null;
+			CompletableFuture<TokenLifetime> waiting = this.pending;
+			this.pending = null;
+			this.current = next;
+			this.failures = 0;
+			this.lastFailure = null;
+			this.status = new TokenStatus(next.token().expiresAt(), next.obtainedAt(), renewed ? "renewal" : "login", 0,
+					null);
+			this.schedule.dropAt(next.dropAt(), () -> drop(next));
+			if (next.refreshAt() != null) {
+				this.schedule.refreshAt(next.refreshAt());
+			}
+			// published with the state: a listener added meanwhile hears of it once
+			this.events.obtained(next, renewed, replaced, waiting != null, this.calls.site());
+			return () -> {
+				if (waiting != null) {
+					waiting.complete(next);
+				}
+			};
+		}
+	}
+
+	private Runnable failed(InfisicalLoginException failure) {
+		synchronized (this.monitor) {
+			this.running = false;
+			this.attempts++;
+			this.monitor.notifyAll();
+			this.lastFailure = failure;
+			int failuresInARow = ++this.failures;
+			TokenLifetime still = this.current;
+			Instant retryAt = null;
+			CompletableFuture<TokenLifetime> waiting = null;
+			if (still != null || failure.isTransient()) {
+				retryAt = this.policy.retryAt(Objects.requireNonNull(this.lastAttemptAt), failuresInARow,
+						RetryBackoff.retryAfter(failure));
+				this.schedule.refreshAt(retryAt);
+			}
+			else {
+				// given up on until a token is asked for again
+				waiting = this.pending;
+				this.pending = null;
+			}
+			Instant keepingUntil = (still != null) ? still.token().expiresAt() : null;
+			this.status = new TokenStatus(keepingUntil, this.status.lastRefreshAt(), this.status.lastRefresh(),
+					failuresInARow, failure.getMessage());
+			this.events.failed(failure, failuresInARow, keepingUntil, retryAt);
+			CompletableFuture<TokenLifetime> givenUp = waiting;
+			return () -> {
+				if (givenUp != null) {
+					givenUp.completeExceptionally(failure);
+				}
+			};
+		}
+	}
+
+	private void drop(TokenLifetime lifetime) {
+		synchronized (this.monitor) {
+			if (this.current == lifetime) {
+				this.current = null;
+				this.status = new TokenStatus(null, this.status.lastRefreshAt(), this.status.lastRefresh(),
+						this.failures, this.status.lastFailure());
+				this.events.dropped(lifetime.token().expiresAt());
+			}
+		}
+	}
+
+	static String detail(InfisicalException failure) {
+		String message = String.valueOf(failure.getMessage());
+		return message.startsWith(PREFIX) ? message.substring(PREFIX.length()) : message;
 	}
 
 	/**
-	 * Add a listener of logins, refreshes and rejections.
+	 * Add a listener of logins, refreshes, failures, drops and rejections. While a token
+	 * is held, it first hears of the login that gave it.
 	 * @param listener the listener
 	 */
 	public void addListener(TokenLifecycleListener listener) {
-		this.listeners.add(Objects.requireNonNull(listener, "'listener' must not be null"));
+		synchronized (this.monitor) {
+			this.events.add(listener, this.current);
+		}
 	}
 
 	/**
@@ -482,7 +407,7 @@ public class LifecycleAwareTokenProvider implements InfisicalTokenProvider, Auto
 	 * @param listener the listener
 	 */
 	public void removeListener(TokenLifecycleListener listener) {
-		this.listeners.remove(listener);
+		this.events.remove(listener);
 	}
 
 	/**
@@ -492,8 +417,8 @@ public class LifecycleAwareTokenProvider implements InfisicalTokenProvider, Auto
 	 * @param observationRegistry the registry
 	 */
 	public void setObservationRegistry(ObservationRegistry observationRegistry) {
-		this.observationRegistry = Objects.requireNonNull(observationRegistry,
-				"'observationRegistry' must not be null");
+		this.calls.setObservationRegistry(
+				Objects.requireNonNull(observationRegistry, "'observationRegistry' must not be null"));
 	}
 
 	/**
@@ -501,63 +426,42 @@ public class LifecycleAwareTokenProvider implements InfisicalTokenProvider, Auto
 	 * @return the status, holding no token
 	 */
 	public TokenStatus getStatus() {
-		TokenLifetime held = this.current.get();
-		return new TokenStatus((held != null) ? held.token().expiresAt() : null, this.lastRefreshAt, this.lastRefresh,
-				this.failedRefreshes, this.lastFailure);
+		synchronized (this.monitor) {
+			return this.status;
+		}
 	}
 
 	/**
-	 * Stop refreshing and, if configured, revoke the held token.
+	 * Stop refreshing, fail the callers still waiting and, if configured, revoke the held
+	 * token.
 	 */
 	@Override
 	public void close() {
-		Future<?> start = this.backgroundStart;
-		if (start != null) {
-			// a login still retrying holds the lock: stop its waits
-			start.cancel(true);
-		}
-		this.lock.lock();
-		try {
+		CompletableFuture<TokenLifetime> waiting;
+		TokenLifetime held;
+		synchronized (this.monitor) {
 			if (this.closed) {
 				return;
 			}
 			this.closed = true;
-			cancelScheduled();
-			this.scheduler.shutdownNow();
-			TokenLifetime held = this.current.getAndSet(null);
-			if (this.revokeOnClose && held != null && held.isValidAt(this.clock.millis())) {
-				revoke(held.token());
-			}
-			closeQuietly(this.authentication);
+			this.monitor.notifyAll();
+			this.schedule.cancel();
+			held = this.current;
+			this.current = null;
+			waiting = this.pending;
+			this.pending = null;
 		}
-		finally {
-			this.lock.unlock();
+		if (waiting != null) {
+			waiting.completeExceptionally(
+					new IllegalStateException("The Infisical token provider was closed before it logged in"));
 		}
-	}
-
-	private static void closeQuietly(Object resource) {
-		if (resource instanceof AutoCloseable closeable) {
-			try {
-				closeable.close();
-			}
-			catch (Exception ex) {
-				logger.debug("Closing " + resource + " failed", ex);
-			}
+		if (this.revokeOnClose && held != null && held.isValidAt(this.clock.instant())) {
+			this.calls.revoke(held.token().value());
 		}
-	}
-
-	private void revoke(InfisicalAccessToken token) {
-		try {
-			InfisicalObservations.observe(this.observationRegistry, "token.revoke", this.client, (answer) -> 200,
-					() -> this.client.post(REVOKE_PATH, Map.of("accessToken", token.value()), (parser, head) -> {
-						parser.nextToken();
-						parser.skipChildren();
-						return head;
-					}));
-			logger.info("Revoked the Infisical access token");
-		}
-		catch (InfisicalException ex) {
-			logger.warn("Could not revoke the Infisical access token: " + ex.getMessage());
+		this.calls.close();
+		this.events.close();
+		if (this.ownScheduler != null) {
+			this.ownScheduler.shutdown();
 		}
 	}
 
@@ -572,11 +476,13 @@ public class LifecycleAwareTokenProvider implements InfisicalTokenProvider, Auto
 
 		private TokenRefreshPolicy policy = TokenRefreshPolicy.builder().build();
 
-		private Clock clock = Clock.systemUTC();
+		private @Nullable TaskScheduler scheduler;
+
+		private @Nullable Executor eventExecutor;
+
+		private Duration maxWait = Duration.ofSeconds(5);
 
 		private boolean revokeOnClose;
-
-		private boolean failFast = true;
 
 		private Builder(InfisicalAuthentication authentication, InfisicalHttpClient client) {
 			this.authentication = Objects.requireNonNull(authentication, "'authentication' must not be null");
@@ -594,12 +500,39 @@ public class LifecycleAwareTokenProvider implements InfisicalTokenProvider, Auto
 		}
 
 		/**
-		 * Set the clock.
-		 * @param clock the clock
+		 * Set the scheduler of logins, refreshes and retries, whose clock the provider
+		 * uses. It needs two threads, so that a refresh waiting on Infisical cannot hold
+		 * up dropping a token about to expire. Default: a scheduler of the provider's
+		 * own, shut down by {@link #close()}.
+		 * @param scheduler the scheduler
 		 * @return this builder
 		 */
-		public Builder clock(Clock clock) {
-			this.clock = Objects.requireNonNull(clock, "'clock' must not be null");
+		public Builder taskScheduler(TaskScheduler scheduler) {
+			this.scheduler = Objects.requireNonNull(scheduler, "'scheduler' must not be null");
+			return this;
+		}
+
+		/**
+		 * Set where listeners are called, in order. Default: a thread of the provider's
+		 * own, started with the first listener.
+		 * @param eventExecutor the executor
+		 * @return this builder
+		 */
+		public Builder eventExecutor(Executor eventExecutor) {
+			this.eventExecutor = Objects.requireNonNull(eventExecutor, "'eventExecutor' must not be null");
+			return this;
+		}
+
+		/**
+		 * Set how long {@link #getToken()} waits for a login when no token is held.
+		 * @param maxWait zero or positive, 5 seconds by default
+		 * @return this builder
+		 */
+		public Builder maxWait(Duration maxWait) {
+			if (maxWait == null || maxWait.isNegative()) {
+				throw new IllegalArgumentException("'maxWait' must not be negative");
+			}
+			this.maxWait = maxWait;
 			return this;
 		}
 
@@ -614,22 +547,20 @@ public class LifecycleAwareTokenProvider implements InfisicalTokenProvider, Auto
 		}
 
 		/**
-		 * Set whether {@link #start()} throws when the first login fails (default) or
-		 * keeps retrying in the background.
-		 * @param failFast whether to fail fast
-		 * @return this builder
-		 */
-		public Builder failFast(boolean failFast) {
-			this.failFast = failFast;
-			return this;
-		}
-
-		/**
-		 * Build the provider; call {@link #start()} to log in.
+		 * Build the provider; {@link #start()} or the first {@link #getToken()} logs in.
 		 * @return the provider
 		 */
 		public LifecycleAwareTokenProvider build() {
-			return new LifecycleAwareTokenProvider(this);
+			if (this.scheduler != null) {
+				return new LifecycleAwareTokenProvider(this, this.scheduler, null);
+			}
+			// two threads: a refresh waiting on the server must not hold up the drop
+			ThreadPoolTaskScheduler own = new ThreadPoolTaskScheduler();
+			own.setPoolSize(2);
+			own.setThreadNamePrefix("infisical-token-");
+			own.setDaemon(true);
+			own.initialize();
+			return new LifecycleAwareTokenProvider(this, own, own);
 		}
 
 	}

@@ -8,13 +8,16 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * What the client knows about the token it holds, to decide when and how to refresh it.
+ * Every instant is on the local clock: the server's absolute times ({@code exp},
+ * {@code iat}) are only ever used as durations.
  *
  * @param token the token handed to callers
  * @param ttl the identity's TTL, {@link Duration#ZERO} for none
  * @param maxTtl the identity's max TTL, {@link Duration#ZERO} for none
- * @param firstLoginAt when the login that started the max TTL budget happened
+ * @param firstLoginAt when the login that started the max TTL budget answered
  * @param obtainedAt when the last login or renewal answered
- * @param jwtExpiresAt the JWT {@code exp}, if any
+ * @param jwtExpiresAt when the JWT expires, from its {@code exp - iat} applied to the
+ * time it was received, if it tells
  * @param expiresAt the earliest of all ends, {@code null} for none
  * @param refreshAt when to refresh, {@code null} for never
  * @author Infisical AWS Auth contributors
@@ -25,13 +28,12 @@ record TokenLifetime(InfisicalAccessToken token, Duration ttl, Duration maxTtl, 
 	private static final Duration MAX_GUARD = Duration.ofSeconds(1);
 
 	/**
-	 * Whether the token can still be used at the given time. Kept allocation-free for the
-	 * hot path.
-	 * @param nowMillis the current time in epoch milliseconds
+	 * Whether the token can still be used at the given time.
+	 * @param now the current time
 	 * @return {@code true} if the token has not expired
 	 */
-	boolean isValidAt(long nowMillis) {
-		return this.expiresAt == null || nowMillis < this.expiresAt.toEpochMilli();
+	boolean isValidAt(Instant now) {
+		return this.expiresAt == null || now.isBefore(this.expiresAt);
 	}
 
 	/**
@@ -43,8 +45,7 @@ record TokenLifetime(InfisicalAccessToken token, Duration ttl, Duration maxTtl, 
 		if (this.expiresAt == null) {
 			return null;
 		}
-		Duration life = Duration.between(this.obtainedAt, this.expiresAt);
-		Duration guard = life.dividedBy(10);
+		Duration guard = Duration.between(this.obtainedAt, this.expiresAt).dividedBy(10);
 		return this.expiresAt.minus((guard.compareTo(MAX_GUARD) < 0) ? guard : MAX_GUARD);
 	}
 

@@ -33,6 +33,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Tests for {@link InfisicalAutoConfiguration}.
@@ -140,7 +141,7 @@ class InfisicalAutoConfigurationTests {
 		this.runner.withPropertyValues("infisical.read-timeout=200ms").run((context) -> {
 			assertThat(context).hasFailed();
 			assertThat(context.getStartupFailure()).hasStackTraceContaining("cannot reach Infisical")
-				.hasStackTraceContaining("gave up after");
+				.hasStackTraceContaining("gave up waiting after");
 		});
 	}
 
@@ -156,7 +157,6 @@ class InfisicalAutoConfigurationTests {
 					filler.connect(full.getLocalSocketAddress(), 1000);
 					fillers.add(filler);
 				}
-				long started = System.nanoTime();
 				this.runner
 					.withPropertyValues("infisical.site-url=http://127.0.0.1:" + full.getLocalPort(),
 							"infisical.connect-timeout=200ms")
@@ -164,9 +164,6 @@ class InfisicalAutoConfigurationTests {
 						.hasStackTraceContaining("cannot reach Infisical")
 						.rootCause()
 						.hasMessageContaining("connect timed out"));
-				// retried within the 300 ms budget, each attempt bounded by the
-				// timeout
-				assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(3));
 			}
 			finally {
 				for (Socket filler : fillers) {
@@ -181,7 +178,8 @@ class InfisicalAutoConfigurationTests {
 		this.runner.withPropertyValues("infisical.aws-auth.identity-id=unknown", "infisical.token.fail-fast=false")
 			.run((context) -> {
 				assertThat(context).hasNotFailed().hasSingleBean(InfisicalTokenProvider.class);
-				assertThat(this.server.loginCount()).isGreaterThanOrEqualTo(1);
+				// the login goes on in the background
+				await().atMost(Duration.ofSeconds(5)).until(() -> this.server.loginCount() >= 1);
 			});
 	}
 

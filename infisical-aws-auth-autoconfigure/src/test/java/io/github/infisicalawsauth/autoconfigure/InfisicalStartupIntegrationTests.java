@@ -50,7 +50,7 @@ class InfisicalStartupIntegrationTests {
 	@BeforeEach
 	void startServer() {
 		this.server = InfisicalTestServer.start();
-		InfisicalTestFixtures.configure(this.server, Duration.ofSeconds(2), Duration.ofMinutes(10));
+		InfisicalTestFixtures.configure(this.server, Duration.ofSeconds(4), Duration.ofMinutes(10));
 	}
 
 	@AfterEach
@@ -110,7 +110,7 @@ class InfisicalStartupIntegrationTests {
 		assertThatException().isThrownBy(() -> run());
 		assertThat(output).contains("APPLICATION FAILED TO START")
 			.contains("cannot reach Infisical at " + this.server.url() + "/api")
-			.contains("gave up after")
+			.contains("gave up waiting after")
 			.contains("Check that infisical.site-url is right");
 	}
 

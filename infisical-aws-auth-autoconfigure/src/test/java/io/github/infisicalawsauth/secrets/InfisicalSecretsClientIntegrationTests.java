@@ -7,6 +7,7 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -17,7 +18,7 @@ import io.github.infisicalawsauth.InfisicalTestFixtures;
 import io.github.infisicalawsauth.InfisicalTokenProvider;
 import io.github.infisicalawsauth.client.InfisicalHttpClient;
 import io.github.infisicalawsauth.client.InfisicalSiteUrl;
-import io.github.infisicalawsauth.client.RetryPolicy;
+import io.github.infisicalawsauth.client.RetryBackoff;
 import io.github.infisicalawsauth.test.Fault;
 import io.github.infisicalawsauth.test.Generation;
 import io.github.infisicalawsauth.test.InfisicalTestServer;
@@ -46,6 +47,9 @@ class InfisicalSecretsClientIntegrationTests {
 	private static final String UNICODE = "päss wörd ✓ 密码 🔑";
 
 	private final List<AutoCloseable> closeables = new ArrayList<>();
+
+	// the waits between attempts, recorded instead of spent
+	private final List<Duration> waits = new CopyOnWriteArrayList<>();
 
 	@AfterEach
 	void close() throws Exception {
@@ -190,9 +194,10 @@ class InfisicalSecretsClientIntegrationTests {
 		InfisicalSecretsClient client = client(server);
 		SecretLocation location = SecretLocation.of(PROJECT, "dev", "/");
 		server.enqueueFaults("/api/v4/secrets", Fault.status(429), Fault.status(429));
-		long started = System.nanoTime();
 		assertThat(client.getSecrets(location)).containsEntry("KEY", "value");
-		assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(1));
+		// the backoff of 10 ms, then 20 ms, with jitter
+		assertThat(this.waits).hasSize(2)
+			.allSatisfy((wait) -> assertThat(wait).isLessThanOrEqualTo(Duration.ofMillis(20)));
 		assertThat(server.requests("/api/v4/secrets")).hasSize(3);
 	}
 
@@ -382,9 +387,9 @@ class InfisicalSecretsClientIntegrationTests {
 		SecretLocation location = SecretLocation.of(PROJECT, "dev", "/");
 		client.getSecrets(location);
 		server.enqueueFaults("/api/v4/secrets", Fault.rateLimited(Duration.ofSeconds(1)));
-		long started = System.nanoTime();
 		assertThat(client.getSecrets(location)).containsEntry("KEY", "value");
-		assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofSeconds(1));
+		assertThat(this.waits).singleElement()
+			.satisfies((wait) -> assertThat(wait).isBetween(Duration.ofSeconds(1), Duration.ofMillis(1250)));
 		assertThat(server.requests("/api/v4/secrets")).hasSize(3);
 	}
 
@@ -401,15 +406,17 @@ class InfisicalSecretsClientIntegrationTests {
 		server.project(PROJECT).environment("dev").secret("KEY", "value");
 		InfisicalSecretsClient client = InfisicalSecretsClient
 			.builder(InfisicalTestFixtures.client(server), provider(server))
-			.retry(RetryPolicy.builder()
+			.retry(RetryBackoff.builder()
 				.initialInterval(Duration.ofMillis(10))
 				.maxInterval(Duration.ofMillis(20))
+				.sleeper(this.waits::add)
 				.build())
 			.build();
 		server.enqueueFaults("/api/v4/secrets", Fault.rateLimitedUntil(Duration.ofSeconds(2)));
-		long started = System.nanoTime();
 		assertThat(client.getSecrets(SecretLocation.of(PROJECT, "dev", "/"))).containsEntry("KEY", "value");
-		assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofMillis(1000));
+		// 1 to 2 s by the server's own Date; by this host's clock it would be -10 min
+		assertThat(this.waits).singleElement()
+			.satisfies((wait) -> assertThat(wait).isBetween(Duration.ofSeconds(1), Duration.ofMillis(2250)));
 		assertThat(server.requests("/api/v4/secrets")).hasSize(2);
 	}
 
@@ -420,7 +427,7 @@ class InfisicalSecretsClientIntegrationTests {
 		server.failAlways("/api/v4/secrets", Fault.status(503));
 		InfisicalSecretsClient client = InfisicalSecretsClient
 			.builder(InfisicalTestFixtures.client(server), provider(server))
-			.retry(RetryPolicy.builder()
+			.retry(RetryBackoff.builder()
 				.initialInterval(Duration.ofMillis(10))
 				.maxInterval(Duration.ofMillis(20))
 				.maxAttempts(3)
@@ -478,17 +485,18 @@ class InfisicalSecretsClientIntegrationTests {
 	private LifecycleAwareTokenProvider provider(InfisicalTestServer server) {
 		LifecycleAwareTokenProvider provider = InfisicalTestFixtures.provider(server, Duration.ofMinutes(1)).build();
 		this.closeables.add(0, provider);
-		provider.start();
+		provider.getToken(Duration.ofSeconds(5));
 		return provider;
 	}
 
 	private InfisicalSecretsClient client(InfisicalTestServer server) {
 		InfisicalHttpClient http = InfisicalTestFixtures.client(server);
 		return InfisicalSecretsClient.builder(http, provider(server))
-			.retry(RetryPolicy.builder()
+			.retry(RetryBackoff.builder()
 				.initialInterval(Duration.ofMillis(10))
 				.maxInterval(Duration.ofMillis(50))
 				.maxAttempts(5)
+				.sleeper(this.waits::add)
 				.build())
 			.build();
 	}

@@ -1,15 +1,17 @@
 package io.github.infisicalawsauth.token;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -17,17 +19,27 @@ import java.util.concurrent.TimeUnit;
 
 import io.github.infisicalawsauth.InfisicalAccessToken;
 import io.github.infisicalawsauth.InfisicalLoginException;
+import io.github.infisicalawsauth.InfisicalLoginException.Reason;
 import io.github.infisicalawsauth.InfisicalTestFixtures;
+import io.github.infisicalawsauth.VirtualTimeScheduler;
+import io.github.infisicalawsauth.authentication.AwsIamAuthentication;
+import io.github.infisicalawsauth.authentication.AwsIamAuthenticationOptions;
 import io.github.infisicalawsauth.client.InfisicalHttpClient;
-import io.github.infisicalawsauth.client.RetryPolicy;
+import io.github.infisicalawsauth.client.RetryBackoff;
 import io.github.infisicalawsauth.test.Fault;
 import io.github.infisicalawsauth.test.Generation;
 import io.github.infisicalawsauth.test.InfisicalTestServer;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationHandler;
 import io.micrometer.observation.ObservationRegistry;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import software.amazon.awssdk.regions.Region;
+
+import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -36,7 +48,9 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Integration tests for {@link LifecycleAwareTokenProvider} against the in-process
- * Infisical test server.
+ * Infisical test server, on virtual time: the provider schedules on a
+ * {@link VirtualTimeScheduler} whose clock the server shares (or is skewed from), so that
+ * minutes of refreshes run in milliseconds.
  *
  * @author Infisical AWS Auth contributors
  */
@@ -45,6 +59,9 @@ class LifecycleAwareTokenProviderIntegrationTests {
 	private static final String LOGIN = "/api/v1/auth/aws-auth/login";
 
 	private static final String RENEW = "/api/v1/auth/token/renew";
+
+	private final VirtualTimeScheduler scheduler = new VirtualTimeScheduler(
+			Instant.now().truncatedTo(ChronoUnit.SECONDS));
 
 	private final List<AutoCloseable> closeables = new ArrayList<>();
 
@@ -59,8 +76,11 @@ class LifecycleAwareTokenProviderIntegrationTests {
 	void startLogsInOnceAndServesTheSameToken() {
 		InfisicalTestServer server = server(Generation.CURRENT, Duration.ofHours(1), Duration.ofDays(1));
 		LifecycleAwareTokenProvider provider = provider(server, Duration.ofMinutes(1));
-		provider.start();
+		var started = provider.start();
+		assertThat(started).isNotDone();
+		this.scheduler.runDue();
 		InfisicalAccessToken token = provider.getToken();
+		assertThat(started).isCompletedWithValue(token);
 		assertThat(provider.getToken()).isSameAs(token);
 		assertThat(server.loginCount()).isOne();
 		assertThat(server.isTokenActive(token.value())).isTrue();
@@ -68,14 +88,13 @@ class LifecycleAwareTokenProviderIntegrationTests {
 
 	@Test
 	void refreshesBeforeExpiryByRenewing() {
-		// a TTL of whole seconds well above the refresh margin: the JWT's exp has
-		// seconds
-		InfisicalTestServer server = server(Generation.CURRENT, Duration.ofSeconds(4), Duration.ofMinutes(10));
-		LifecycleAwareTokenProvider provider = provider(server, Duration.ofSeconds(1));
-		provider.start();
+		InfisicalTestServer server = server(Generation.CURRENT, Duration.ofSeconds(60), Duration.ofMinutes(10));
+		LifecycleAwareTokenProvider provider = started(server, Duration.ofSeconds(10));
 		InfisicalAccessToken first = provider.getToken();
-		await().atMost(Duration.ofSeconds(5)).until(() -> server.renewCount() >= 1);
-		await().atMost(Duration.ofSeconds(2)).until(() -> !provider.getToken().equals(first));
+		this.scheduler.advance(Duration.ofSeconds(48));
+		assertThat(server.renewCount()).isZero();
+		this.scheduler.advance(Duration.ofSeconds(5));
+		assertThat(server.renewCount()).isOne();
 		InfisicalAccessToken renewed = provider.getToken();
 		// current servers answer a renewal with a new JWT
 		assertThat(renewed.value()).isNotEqualTo(first.value());
@@ -86,86 +105,73 @@ class LifecycleAwareTokenProviderIntegrationTests {
 
 	@Test
 	void keepsRenewingWhileMaxTtlAllows() {
-		InfisicalTestServer server = server(Generation.CURRENT, Duration.ofSeconds(2), Duration.ofMinutes(10));
-		LifecycleAwareTokenProvider provider = provider(server, Duration.ofSeconds(1));
-		provider.start();
-		await().atMost(Duration.ofSeconds(6)).until(() -> server.renewCount() >= 3);
-		assertThat(server.loginCount()).isOne();
-		assertThat(server.isTokenActive(provider.getToken().value())).isTrue();
-	}
-
-	@Test
-	void shortTtlIsRenewedWithTheDefaultMargin() {
-		// TTL 10 s / max TTL 30 s with the default 1 minute margin: renew at 5 s and
-		// 10 s
-		InfisicalTestServer server = server(Generation.V2024, Duration.ofSeconds(10), Duration.ofSeconds(30));
-		LifecycleAwareTokenProvider provider = provider(server, Duration.ofMinutes(1));
-		provider.start();
-		await().atMost(Duration.ofSeconds(15)).until(() -> server.renewCount() >= 2);
-		assertThat(server.loginCount()).isOne();
-		assertThat(server.isTokenActive(provider.getToken().value())).isTrue();
-	}
-
-	@Test
-	void aFleetStartedTogetherSpreadsItsRefreshes() throws Exception {
 		InfisicalTestServer server = server(Generation.CURRENT, Duration.ofSeconds(4), Duration.ofMinutes(10));
+		LifecycleAwareTokenProvider provider = started(server, Duration.ofSeconds(1));
+		for (int i = 0; i < 80; i++) {
+			this.scheduler.advance(Duration.ofMillis(250));
+			assertThat(server.isTokenActive(provider.getToken().value())).isTrue();
+		}
+		assertThat(server.renewCount()).isBetween(8, 10);
+		assertThat(server.loginCount()).isOne();
+	}
+
+	@Test
+	void shortTtlIsRenewedWithTheDefaultMarginAndReplacedAtTheMaxTtl() {
+		InfisicalTestServer server = server(Generation.V2024, Duration.ofSeconds(12), Duration.ofSeconds(36));
+		LifecycleAwareTokenProvider provider = started(server, Duration.ofMinutes(1));
+		this.scheduler.advance(Duration.ofSeconds(20));
+		assertThat(server.renewCount()).isEqualTo(2);
+		assertThat(server.loginCount()).isOne();
+		this.scheduler.advance(Duration.ofSeconds(8));
+		// renewing past the max TTL would make the 2024 server delete the token
+		assertThat(server.renewCount()).isEqualTo(2);
+		assertThat(server.loginCount()).isEqualTo(2);
+		assertThat(server.isTokenActive(provider.getToken().value())).isTrue();
+	}
+
+	@Test
+	void aFleetStartedTogetherSpreadsItsRefreshes() {
+		InfisicalTestServer server = server(Generation.CURRENT, Duration.ofSeconds(40), Duration.ofMinutes(10));
 		List<LifecycleAwareTokenProvider> fleet = new ArrayList<>();
 		for (int i = 0; i < 10; i++) {
-			fleet.add(provider(server, Duration.ofSeconds(2)));
+			double draw = i / 10.0;
+			fleet.add(track(builder(server, InfisicalTestFixtures.IDENTITY_ID, this.scheduler.getClock()).policy(
+					TokenRefreshPolicy.builder().refreshBeforeExpiry(Duration.ofSeconds(8)).random(() -> draw).build())
+				.build()));
 		}
 		fleet.forEach(LifecycleAwareTokenProvider::start);
-		List<Instant> firstExpiries = fleet.stream().map((provider) -> provider.getToken().expiresAt()).toList();
-		Map<Integer, Long> renewedAt = new ConcurrentHashMap<>();
-		await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(5)).until(() -> {
-			for (int i = 0; i < fleet.size(); i++) {
-				if (!fleet.get(i).getToken().expiresAt().equals(firstExpiries.get(i))) {
-					renewedAt.putIfAbsent(i, System.nanoTime());
-				}
-			}
-			return renewedAt.size() == fleet.size();
-		});
-		// refreshes fall anywhere in the last quarter of the 2 s margin, not at one
-		// instant
-		long spread = Collections.max(renewedAt.values()) - Collections.min(renewedAt.values());
-		assertThat(Duration.ofNanos(spread)).isGreaterThan(Duration.ofMillis(100));
+		this.scheduler.runDue();
+		this.scheduler.advance(Duration.ofSeconds(35));
 		assertThat(server.renewCount()).isEqualTo(10);
+		List<Instant> renewedAt = fleet.stream().map((provider) -> provider.getStatus().lastRefreshAt()).toList();
+		// the margin is 8 s: refreshes fall over its first quarter, 2 s, not at one
+		// instant
+		assertThat(Duration.between(renewedAt.get(0), renewedAt.get(9))).isEqualTo(Duration.ofMillis(1800));
+		assertThat(Set.copyOf(renewedAt)).hasSize(10);
 	}
 
 	@Test
 	void refreshesByRenewingInPlaceOn2024Server() {
-		InfisicalTestServer server = server(Generation.V2024, Duration.ofSeconds(2), Duration.ofMinutes(10));
-		LifecycleAwareTokenProvider provider = provider(server, Duration.ofSeconds(1));
-		provider.start();
+		InfisicalTestServer server = server(Generation.V2024, Duration.ofSeconds(6), Duration.ofMinutes(10));
+		LifecycleAwareTokenProvider provider = started(server, Duration.ofSeconds(1));
 		InfisicalAccessToken first = provider.getToken();
-		await().atMost(Duration.ofSeconds(5)).until(() -> server.renewCount() >= 1);
-		await().atMost(Duration.ofSeconds(2)).until(() -> provider.getToken().expiresAt().isAfter(first.expiresAt()));
+		this.scheduler.advance(Duration.ofSeconds(6));
+		assertThat(server.renewCount()).isOne();
 		// the 2024 server returns the same string and restarts the TTL window
 		assertThat(provider.getToken().value()).isEqualTo(first.value());
+		assertThat(provider.getToken().expiresAt()).isAfter(first.expiresAt());
 		assertThat(server.isTokenActive(first.value())).isTrue();
 		assertThat(server.loginCount()).isOne();
 	}
 
 	@Test
-	void logsInAgainInsteadOfRenewingPastMaxTtl() {
-		InfisicalTestServer server = server(Generation.V2024, Duration.ofSeconds(2), Duration.ofSeconds(3));
-		LifecycleAwareTokenProvider provider = provider(server, Duration.ofSeconds(1));
-		provider.start();
-		InfisicalAccessToken first = provider.getToken();
-		await().atMost(Duration.ofSeconds(5)).until(() -> !provider.getToken().value().equals(first.value()));
-		// a renewal would have made the 2024 server delete the still-valid token
-		assertThat(server.loginCount()).isEqualTo(2);
-		assertThat(server.renewCount()).isZero();
-		assertThat(server.requests(RENEW)).isEmpty();
-	}
-
-	@Test
 	void fallsBackToLoginWhenRenewFails() {
-		InfisicalTestServer server = server(Generation.CURRENT, Duration.ofSeconds(2), Duration.ofMinutes(10));
+		InfisicalTestServer server = server(Generation.CURRENT, Duration.ofSeconds(6), Duration.ofMinutes(10));
 		server.enqueueFaults(RENEW, Fault.status(500));
-		LifecycleAwareTokenProvider provider = provider(server, Duration.ofSeconds(1));
-		provider.start();
+		LifecycleAwareTokenProvider provider = started(server, Duration.ofSeconds(1));
 		InfisicalAccessToken first = provider.getToken();
-		await().atMost(Duration.ofSeconds(5)).until(() -> !provider.getToken().value().equals(first.value()));
+		this.scheduler.advance(Duration.ofSeconds(6));
+		assertThat(provider.getToken().value()).isNotEqualTo(first.value());
 		assertThat(server.loginCount()).isEqualTo(2);
 		assertThat(server.requests(RENEW)).hasSize(1);
 		assertThat(server.isTokenActive(provider.getToken().value())).isTrue();
@@ -173,164 +179,209 @@ class LifecycleAwareTokenProviderIntegrationTests {
 
 	@Test
 	void fallsBackToLoginWhenServerRefusesRenewal() {
-		InfisicalTestServer server = server(Generation.V2024, Duration.ofSeconds(2), Duration.ofMinutes(10));
-		LifecycleAwareTokenProvider provider = provider(server, Duration.ofSeconds(1));
-		provider.start();
+		InfisicalTestServer server = server(Generation.V2024, Duration.ofSeconds(6), Duration.ofMinutes(10));
+		LifecycleAwareTokenProvider provider = started(server, Duration.ofSeconds(1));
 		InfisicalAccessToken first = provider.getToken();
 		server.revokeAllTokens();
-		await().atMost(Duration.ofSeconds(5)).until(() -> !provider.getToken().value().equals(first.value()));
-		assertThat(server.requests(RENEW)).isNotEmpty();
+		this.scheduler.advance(Duration.ofSeconds(6));
+		assertThat(provider.getToken().value()).isNotEqualTo(first.value());
+		assertThat(server.requests(RENEW)).hasSize(1);
 		assertThat(server.loginCount()).isEqualTo(2);
 	}
 
 	@Test
 	void oneLoginForManyConcurrentFirstCallers() throws Exception {
 		InfisicalTestServer server = server(Generation.CURRENT, Duration.ofHours(1), Duration.ofDays(1));
-		server.enqueueFaults(LOGIN, Fault.delay(Duration.ofMillis(300)));
+		server.enqueueFaults(LOGIN, Fault.delay(Duration.ofMillis(200)));
 		LifecycleAwareTokenProvider provider = provider(server, Duration.ofMinutes(1));
-		ExecutorService executor = Executors.newFixedThreadPool(200);
-		try {
-			CountDownLatch go = new CountDownLatch(1);
-			List<Future<InfisicalAccessToken>> results = new ArrayList<>();
-			for (int i = 0; i < 200; i++) {
-				results.add(executor.submit(() -> {
-					go.await();
-					return provider.getToken();
-				}));
-			}
-			go.countDown();
-			Set<String> tokens = ConcurrentHashMap.newKeySet();
-			for (Future<InfisicalAccessToken> result : results) {
-				tokens.add(result.get(10, TimeUnit.SECONDS).value());
-			}
-			assertThat(tokens).hasSize(1);
-			assertThat(server.loginCount()).isOne();
-			assertThat(server.requests(LOGIN)).hasSize(1);
+		List<InfisicalAccessToken> tokens = callConcurrently(200, provider::getToken).stream()
+			.map(LifecycleAwareTokenProviderIntegrationTests::value)
+			.toList();
+		assertThat(Set.copyOf(tokens)).hasSize(1);
+		assertThat(server.loginCount()).isOne();
+		assertThat(server.maxConcurrentRequests(LOGIN)).isOne();
+	}
+
+	@ParameterizedTest(name = "{0}, local clock {1} s off")
+	@CsvSource({ "CURRENT, 6", "CURRENT, -6", "CURRENT, 600", "CURRENT, -600", "V2024, 6", "V2024, -6", "V2024, 600",
+			"V2024, -600" })
+	void aSkewedClockNeitherStormsNorHandsOutAnExpiredToken(Generation generation, long localClockAheadSeconds) {
+		// the server's clock is the local one minus the skew: its iat and exp are off
+		InfisicalTestServer server = server(generation,
+				this.scheduler.offsetClock(Duration.ofSeconds(-localClockAheadSeconds)), Duration.ofSeconds(4),
+				Duration.ofHours(1));
+		LifecycleAwareTokenProvider provider = started(server, Duration.ofMinutes(1));
+		Duration run = Duration.ofSeconds(60);
+		for (long step = 0; step < run.toMillis() / 100; step++) {
+			this.scheduler.advance(Duration.ofMillis(100));
+			InfisicalAccessToken token = provider.getToken();
+			assertThat(server.isTokenActive(token.value())).as("token handed out at %s", this.scheduler.now()).isTrue();
 		}
-		finally {
-			executor.shutdownNow();
-		}
+		int refreshes = server.loginCount() + server.renewCount();
+		// at most two logins or renewals per TTL, and the login at the start
+		assertThat(refreshes).isLessThanOrEqualTo(2 * 15 + 1).isGreaterThanOrEqualTo(15);
 	}
 
 	@Test
-	void keepsServingTheHeldTokenWhileRefreshFails() {
-		InfisicalTestServer server = server(Generation.CURRENT, Duration.ofSeconds(4), Duration.ofMinutes(10));
-		LifecycleAwareTokenProvider provider = provider(server, Duration.ofSeconds(2));
+	void refreshesNeverComeCloserThanTheFloor() {
+		// a TTL of 1 s gives a JWT of no life at all (exp and iat are whole seconds)
+		InfisicalTestServer server = server(Generation.CURRENT, Duration.ofSeconds(1), Duration.ofHours(1));
+		LifecycleAwareTokenProvider provider = provider(server, Duration.ofMinutes(1));
 		provider.start();
-		InfisicalAccessToken first = provider.getToken();
-		server.failAlways(RENEW, Fault.status(503));
-		server.failAlways(LOGIN, Fault.status(503));
-		// refresh starts after 2 s; wait for a few failed rounds, all before expiry
-		// at 4 s
-		await().atMost(Duration.ofSeconds(4)).until(() -> server.requests(LOGIN).size() >= 3);
-		assertThat(first.expiresAt()).isAfter(java.time.Instant.now());
-		assertThat(provider.getToken()).isSameAs(first);
+		for (int i = 0; i < 100; i++) {
+			this.scheduler.advance(Duration.ofMillis(100));
+			try {
+				provider.getToken(Duration.ZERO);
+			}
+			catch (InfisicalLoginException ex) {
+				// dropped at once: asked again
+			}
+		}
+		assertThat(server.loginCount() + server.renewCount()).isBetween(9, 11);
+	}
+
+	@Test
+	void callersWaitAtMostTheirBoundWhileTheServerIsDownAndLoginsGoOneAtATime() throws Exception {
+		InfisicalTestServer server = server(Generation.CURRENT, Clock.systemUTC(), Duration.ofHours(1),
+				Duration.ofDays(1));
+		// a down server behind a load balancer: slow 503s, so that logins sent at once
+		// would overlap
+		server.failAlways(LOGIN, Fault.status(503, Duration.ofMillis(100)));
+		ThreadPoolTaskScheduler realScheduler = new ThreadPoolTaskScheduler();
+		realScheduler.setPoolSize(2);
+		realScheduler.initialize();
+		this.closeables.add(realScheduler::shutdown);
+		InfisicalHttpClient client = InfisicalTestFixtures.client(server);
+		LifecycleAwareTokenProvider provider = track(LifecycleAwareTokenProvider
+			.builder(authentication(client, InfisicalTestFixtures.IDENTITY_ID, Clock.systemUTC()), client)
+			.taskScheduler(realScheduler)
+			.maxWait(Duration.ofMillis(300))
+			.policy(TokenRefreshPolicy.builder()
+				.minRefreshInterval(Duration.ofMillis(20))
+				.retry(RetryBackoff.builder()
+					.initialInterval(Duration.ofMillis(20))
+					.maxInterval(Duration.ofMillis(40))
+					.build())
+				.build())
+			.build());
+		List<Object> outcomes = callConcurrently(50, provider::getToken, () -> {
+		});
+		assertThat(outcomes).hasSize(50)
+			.allSatisfy((outcome) -> assertThat(outcome).isInstanceOfSatisfying(InfisicalLoginException.class,
+					(ex) -> assertThat(ex)
+						.hasMessageStartingWith("Cannot log in to Infisical with AWS IAM: Service Unavailable")
+						.hasMessageContaining("HTTP 503")
+						.hasMessageContaining(" in 300 ms; logging in goes on in the background")));
+		assertThat(server.maxConcurrentRequests(LOGIN)).isOne();
+		int attempts = server.loginCount();
+		assertThat(attempts).isGreaterThan(1);
+		await().atMost(Duration.ofSeconds(5)).until(() -> server.loginCount() > attempts + 2);
 		server.clearFaults();
-		await().atMost(Duration.ofSeconds(3)).until(() -> !provider.getToken().equals(first));
+		await().atMost(Duration.ofSeconds(5)).until(() -> provider.getStatus().expiresAt() != null);
 		assertThat(server.isTokenActive(provider.getToken().value())).isTrue();
 	}
 
 	@Test
-	void neverHandsOutAnExpiredTokenWhileRefreshesFail() throws Exception {
-		InfisicalTestServer server = server(Generation.CURRENT, Duration.ofSeconds(3), Duration.ofMinutes(10));
-		InfisicalHttpClient client = InfisicalTestFixtures.client(server);
-		LifecycleAwareTokenProvider provider = track(LifecycleAwareTokenProvider
-			.builder(InfisicalTestFixtures.authentication(client, InfisicalTestFixtures.IDENTITY_ID), client)
-			.policy(TokenRefreshPolicy.builder()
-				.retry(RetryPolicy.builder()
-					.initialInterval(Duration.ofMillis(20))
-					.maxInterval(Duration.ofMillis(50))
-					.maxElapsed(Duration.ofMillis(100))
-					.build())
-				.build())
-			.build());
-		provider.start();
+	void keepsServingTheHeldTokenWhileRefreshFails() {
+		InfisicalTestServer server = server(Generation.CURRENT, Duration.ofSeconds(60), Duration.ofMinutes(10));
+		LifecycleAwareTokenProvider provider = started(server, Duration.ofSeconds(20));
 		InfisicalAccessToken first = provider.getToken();
 		server.failAlways(RENEW, Fault.status(503));
 		server.failAlways(LOGIN, Fault.status(503));
-		Instant until = first.expiresAt().plusMillis(500);
-		List<String> expiredHandedOut = new CopyOnWriteArrayList<>();
-		Set<String> outcomes = ConcurrentHashMap.newKeySet();
-		ExecutorService executor = Executors.newFixedThreadPool(2);
-		try {
-			List<Future<?>> readers = new ArrayList<>();
-			for (int i = 0; i < 2; i++) {
-				readers.add(executor.submit(() -> {
-					while (Instant.now().isBefore(until)) {
-						try {
-							InfisicalAccessToken token = provider.getToken();
-							Instant after = Instant.now();
-							if (!after.isBefore(token.expiresAt())) {
-								expiredHandedOut.add("expired at " + token.expiresAt() + ", handed out at " + after);
-							}
-							outcomes.add("token");
-						}
-						catch (InfisicalLoginException ex) {
-							outcomes.add("login failed");
-						}
-					}
-				}));
-			}
-			for (Future<?> reader : readers) {
-				reader.get(10, TimeUnit.SECONDS);
-			}
+		this.scheduler.advance(Duration.ofSeconds(50));
+		assertThat(server.requests(LOGIN).size()).isGreaterThanOrEqualTo(4);
+		assertThat(provider.getToken()).isSameAs(first);
+		assertThat(provider.getStatus().failuresInARow()).isGreaterThanOrEqualTo(3);
+		server.clearFaults();
+		this.scheduler.advance(Duration.ofSeconds(20));
+		assertThat(provider.getToken()).isNotEqualTo(first);
+		assertThat(server.isTokenActive(provider.getToken().value())).isTrue();
+		assertThat(provider.getStatus().failuresInARow()).isZero();
+	}
+
+	@Test
+	void neverHandsOutAnExpiredTokenWhileRefreshesFail() {
+		InfisicalTestServer server = server(Generation.CURRENT, Duration.ofSeconds(10), Duration.ofMinutes(10));
+		RecordingListener listener = new RecordingListener();
+		LifecycleAwareTokenProvider provider = started(server, Duration.ofSeconds(3));
+		provider.addListener(listener);
+		InfisicalAccessToken first = provider.getToken();
+		server.failAlways(RENEW, Fault.status(503));
+		server.failAlways(LOGIN, Fault.status(503));
+		while (provider.getStatus().expiresAt() != null) {
+			assertThat(server.isTokenActive(provider.getToken().value())).isTrue();
+			assertThat(this.scheduler.now()).isBefore(first.expiresAt());
+			this.scheduler.advance(Duration.ofMillis(50));
 		}
-		finally {
-			executor.shutdownNow();
-		}
-		assertThat(expiredHandedOut).isEmpty();
-		// the held token was served, then dropped before it expired
-		assertThat(outcomes).containsExactlyInAnyOrder("token", "login failed");
-		assertThat(provider.getStatus().expiresAt()).isNull();
+		// dropped before it expired, on the server's clock too
+		assertThat(server.isTokenActive(first.value())).isTrue();
+		assertThat(listener.events).contains("dropped " + first.expiresAt());
+		assertThatExceptionOfType(InfisicalLoginException.class).isThrownBy(() -> provider.getToken(Duration.ZERO))
+			.withMessageContaining("HTTP 503");
 	}
 
 	@Test
 	void retryHonoursRetryAfter() {
 		InfisicalTestServer server = server(Generation.CURRENT, Duration.ofHours(1), Duration.ofDays(1));
-		server.enqueueFaults(LOGIN, Fault.rateLimited(Duration.ofSeconds(1)));
+		server.enqueueFaults(LOGIN, Fault.rateLimited(Duration.ofSeconds(30)));
 		LifecycleAwareTokenProvider provider = provider(server, Duration.ofMinutes(1));
-		long started = System.nanoTime();
-		provider.start();
-		long elapsedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
-		// the policy alone would have waited 10 to 20 ms
-		assertThat(elapsedMillis).isGreaterThanOrEqualTo(1000);
+		var started = provider.start();
+		this.scheduler.advance(Duration.ofSeconds(29));
+		// the backoff alone would have tried again after a second
+		assertThat(server.requests(LOGIN)).hasSize(1);
+		this.scheduler.advance(Duration.ofSeconds(2));
 		assertThat(server.requests(LOGIN)).hasSize(2);
-		assertThat(server.isTokenActive(provider.getToken().value())).isTrue();
+		assertThat(server.isTokenActive(value(started).value())).isTrue();
 	}
 
 	@Test
-	void retriesTransientFailuresThenSucceeds() {
+	void startRetriesTransientFailuresInTheBackgroundUntilItLogsIn() {
 		InfisicalTestServer server = server(Generation.CURRENT, Duration.ofHours(1), Duration.ofDays(1));
 		server.enqueueFaults(LOGIN, Fault.status(502), Fault.dropConnection(), Fault.status(500));
 		LifecycleAwareTokenProvider provider = provider(server, Duration.ofMinutes(1));
-		provider.start();
+		var started = provider.start();
+		this.scheduler.advance(Duration.ofSeconds(30));
 		assertThat(server.requests(LOGIN)).hasSize(4);
-		assertThat(server.isTokenActive(provider.getToken().value())).isTrue();
+		assertThat(server.isTokenActive(value(started).value())).isTrue();
 	}
 
 	@Test
-	void givesUpWithinTheTimeBudget() {
+	void aCallerGivesUpAfterItsBoundNamingTheLastFailureWhileRetriesGoOn() {
 		InfisicalTestServer server = server(Generation.CURRENT, Duration.ofHours(1), Duration.ofDays(1));
 		server.failAlways(LOGIN, Fault.status(503));
-		LifecycleAwareTokenProvider provider = quickProvider(server, InfisicalTestFixtures.IDENTITY_ID,
-				Duration.ofSeconds(2));
-		assertThatExceptionOfType(InfisicalLoginException.class).isThrownBy(provider::start)
+		LifecycleAwareTokenProvider provider = track(
+				builder(server, InfisicalTestFixtures.IDENTITY_ID, this.scheduler.getClock())
+					.maxWait(Duration.ofMillis(50))
+					.build());
+		provider.start();
+		this.scheduler.advance(Duration.ofSeconds(10));
+		int attempts = server.loginCount();
+		assertThatExceptionOfType(InfisicalLoginException.class).isThrownBy(provider::getToken)
 			.withMessageStartingWith("Cannot log in to Infisical with AWS IAM:")
 			.withMessageContaining("HTTP 503")
-			.withMessageContaining("gave up after")
-			.satisfies((ex) -> assertThat(ex.isTransient()).isTrue());
-		assertThat(server.requests(LOGIN).size()).isGreaterThanOrEqualTo(2);
+			.withMessageContaining("gave up waiting after " + attempts + " failed attempts in 50 ms")
+			.satisfies((ex) -> assertThat(ex.isTransient()).isTrue())
+			.satisfies((ex) -> assertThat(ex.getReason()).isEqualTo(Reason.SERVER_ERROR));
+		this.scheduler.advance(Duration.ofMinutes(1));
+		assertThat(server.loginCount()).isGreaterThan(attempts);
 	}
 
 	@Test
 	void configurationErrorFailsAtOnceWithServerMessageAndRequestId() {
 		InfisicalTestServer server = server(Generation.CURRENT, Duration.ofHours(1), Duration.ofDays(1));
-		LifecycleAwareTokenProvider provider = quickProvider(server, "unknown-identity", Duration.ofSeconds(1));
-		assertThatExceptionOfType(InfisicalLoginException.class).isThrownBy(provider::start)
-			.withMessageContaining("AWS auth method not found for identity, did you configure AWS auth?")
-			.withMessageContaining("HTTP 404")
-			.withMessageContaining("reqId req-")
-			.satisfies((ex) -> assertThat(ex.getApiException().getStatusCode()).isEqualTo(404));
+		LifecycleAwareTokenProvider provider = track(
+				builder(server, "unknown-identity", this.scheduler.getClock()).maxWait(Duration.ofMillis(50)).build());
+		var started = provider.start();
+		this.scheduler.runDue();
+		assertThat(failure(started)).isInstanceOfSatisfying(InfisicalLoginException.class, (ex) -> {
+			assertThat(ex).hasMessageContaining("AWS auth method not found for identity, did you configure AWS auth?")
+				.hasMessageContaining("HTTP 404")
+				.hasMessageContaining("reqId req-");
+			assertThat(ex.getApiException().getStatusCode()).isEqualTo(404);
+			assertThat(ex.isTransient()).isFalse();
+		});
+		// not tried again on its own, and not before the backoff when asked
+		this.scheduler.advance(Duration.ofMinutes(1));
 		assertThat(server.requests(LOGIN)).hasSize(1);
 	}
 
@@ -338,10 +389,12 @@ class LifecycleAwareTokenProviderIntegrationTests {
 	void principalNotAllowedShowsServerMessage() {
 		InfisicalTestServer server = server(Generation.CURRENT, Duration.ofHours(1), Duration.ofDays(1));
 		server.addIdentity("strict-identity").allowedPrincipalArns("arn:aws:iam::123456789012:role/billing");
-		LifecycleAwareTokenProvider provider = quickProvider(server, "strict-identity", Duration.ofSeconds(1));
-		assertThatExceptionOfType(InfisicalLoginException.class).isThrownBy(provider::start)
-			.withMessageContaining("Access denied: AWS principal ARN not allowed.")
-			.withMessageContaining("HTTP 401");
+		LifecycleAwareTokenProvider provider = track(
+				builder(server, "strict-identity", this.scheduler.getClock()).build());
+		var started = provider.start();
+		this.scheduler.runDue();
+		assertThat(failure(started)).hasMessageContaining("Access denied: AWS principal ARN not allowed.")
+			.hasMessageContaining("HTTP 401");
 	}
 
 	@Test
@@ -349,117 +402,188 @@ class LifecycleAwareTokenProviderIntegrationTests {
 		InfisicalTestServer server = server(Generation.CURRENT, Duration.ofHours(1), Duration.ofDays(1));
 		server.enqueueFaults(LOGIN, Fault.malformedBody());
 		LifecycleAwareTokenProvider provider = provider(server, Duration.ofMinutes(1));
-		assertThatExceptionOfType(InfisicalLoginException.class).isThrownBy(provider::start)
-			.withMessageContaining("not the expected JSON")
-			.withMessageContaining("infisical.site-url");
+		var started = provider.start();
+		this.scheduler.advance(Duration.ofSeconds(30));
+		assertThat(failure(started)).hasMessageContaining("not the expected JSON")
+			.hasMessageContaining("infisical.site-url");
 		assertThat(server.requests(LOGIN)).hasSize(1);
 	}
 
 	@Test
-	void unreachableServerIsReportedAfterRetries() {
+	void unreachableServerIsReportedWhileRetriesGoOn() {
 		InfisicalTestServer server = server(Generation.CURRENT, Duration.ofHours(1), Duration.ofDays(1));
 		server.stop();
-		LifecycleAwareTokenProvider provider = quickProvider(server, InfisicalTestFixtures.IDENTITY_ID,
-				Duration.ofMillis(200));
-		assertThatExceptionOfType(InfisicalLoginException.class).isThrownBy(provider::start)
-			.withMessageContaining("cannot reach Infisical at " + server.url() + "/api");
-		assertThatExceptionOfType(InfisicalLoginException.class).isThrownBy(provider::getToken);
-	}
-
-	@Test
-	void withoutFailFastStartsAndLogsInInTheBackground() {
-		InfisicalTestServer server = server(Generation.CURRENT, Duration.ofHours(1), Duration.ofDays(1));
-		server.enqueueFaults(LOGIN, Fault.status(404));
 		LifecycleAwareTokenProvider provider = track(
-				InfisicalTestFixtures.provider(server, Duration.ofMinutes(1)).failFast(false).build());
+				builder(server, InfisicalTestFixtures.IDENTITY_ID, this.scheduler.getClock()).maxWait(Duration.ZERO)
+					.build());
 		provider.start();
-		assertThat(server.loginCount()).isOne();
-		// the failed attempt and one background retry, without a caller asking
-		await().atMost(Duration.ofSeconds(3)).until(() -> server.loginCount() == 2);
+		this.scheduler.advance(Duration.ofSeconds(5));
+		assertThatExceptionOfType(InfisicalLoginException.class).isThrownBy(provider::getToken)
+			.withMessageContaining("cannot reach Infisical at " + server.url() + "/api")
+			.satisfies((ex) -> assertThat(ex.getReason()).isEqualTo(Reason.SITE_UNREACHABLE));
+		server.restart();
+		this.scheduler.advance(Duration.ofSeconds(30));
 		assertThat(server.isTokenActive(provider.getToken().value())).isTrue();
-		assertThat(server.loginCount()).isEqualTo(2);
 	}
 
 	@Test
 	void rejectedTokenMakesNextCallLogInAgain() {
 		InfisicalTestServer server = server(Generation.CURRENT, Duration.ofHours(1), Duration.ofDays(1));
-		LifecycleAwareTokenProvider provider = provider(server, Duration.ofMinutes(1));
-		provider.start();
+		RecordingListener listener = new RecordingListener();
+		LifecycleAwareTokenProvider provider = started(server, Duration.ofMinutes(1));
+		provider.addListener(listener);
 		InfisicalAccessToken first = provider.getToken();
 		server.revokeAllTokens();
 		provider.tokenRejected(first);
 		provider.tokenRejected(first);
-		InfisicalAccessToken second = provider.getToken();
+		InfisicalAccessToken second = drive(provider::getToken);
 		assertThat(second.value()).isNotEqualTo(first.value());
 		assertThat(server.loginCount()).isEqualTo(2);
 		// a late report about the old token does not throw the new one away
 		provider.tokenRejected(first);
 		assertThat(provider.getToken()).isSameAs(second);
 		assertThat(server.loginCount()).isEqualTo(2);
+		assertThat(listener.events).containsExactly("loggedIn waited=true", "rejected", "loggedIn waited=true");
 	}
 
 	@Test
 	void rejectionOfATokenRenewedInPlaceIsNotIgnored() {
-		InfisicalTestServer server = server(Generation.V2024, Duration.ofSeconds(2), Duration.ofMinutes(10));
-		LifecycleAwareTokenProvider provider = provider(server, Duration.ofSeconds(1));
-		provider.start();
+		InfisicalTestServer server = server(Generation.V2024, Duration.ofSeconds(6), Duration.ofMinutes(10));
+		LifecycleAwareTokenProvider provider = started(server, Duration.ofSeconds(1));
 		InfisicalAccessToken first = provider.getToken();
-		await().atMost(Duration.ofSeconds(5)).until(() -> provider.getToken().expiresAt().isAfter(first.expiresAt()));
+		this.scheduler.advance(Duration.ofSeconds(5));
+		assertThat(provider.getToken().expiresAt()).isAfter(first.expiresAt());
 		// a caller still holding the object from before the renewal reports it
 		server.revokeAllTokens();
 		provider.tokenRejected(first);
-		assertThat(provider.getToken().value()).isNotEqualTo(first.value());
+		assertThat(drive(provider::getToken).value()).isNotEqualTo(first.value());
 		assertThat(server.loginCount()).isEqualTo(2);
 	}
 
 	@Test
-	void callersWaitingForAFailedLoginShareItsFailure() throws Exception {
+	void callersWaitingForALoginThatCannotWorkShareItsFailureAtOnce() throws Exception {
 		InfisicalTestServer server = server(Generation.CURRENT, Duration.ofHours(1), Duration.ofDays(1));
-		server.failAlways(LOGIN, Fault.status(503));
-		LifecycleAwareTokenProvider provider = quickProvider(server, InfisicalTestFixtures.IDENTITY_ID,
-				Duration.ofMillis(500));
-		ExecutorService executor = Executors.newFixedThreadPool(10);
-		try {
-			CountDownLatch go = new CountDownLatch(1);
-			List<Future<?>> results = new ArrayList<>();
-			for (int i = 0; i < 10; i++) {
-				results.add(executor.submit(() -> {
-					go.await();
-					return provider.getToken();
-				}));
-			}
-			long started = System.nanoTime();
-			go.countDown();
-			for (Future<?> result : results) {
-				assertThatExceptionOfType(java.util.concurrent.ExecutionException.class)
-					.isThrownBy(() -> result.get(10, TimeUnit.SECONDS))
-					.withCauseInstanceOf(InfisicalLoginException.class);
-			}
-			// one time budget for all of them, not one each (10 x 500 ms)
-			assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started)).isLessThan(2000);
-		}
-		finally {
-			executor.shutdownNow();
-		}
+		LifecycleAwareTokenProvider provider = track(
+				builder(server, "unknown-identity", this.scheduler.getClock()).maxWait(Duration.ofSeconds(30)).build());
+		List<Object> outcomes = callConcurrently(10, provider::getToken);
+		assertThat(outcomes).hasSize(10)
+			.allSatisfy((outcome) -> assertThat(outcome).isInstanceOf(InfisicalLoginException.class))
+			.allSatisfy((outcome) -> assertThat(outcome).isSameAs(outcomes.get(0)));
+		assertThat(server.requests(LOGIN)).hasSize(1);
+		// within the backoff the failure is shared at once, without a request
+		assertThatExceptionOfType(InfisicalLoginException.class).isThrownBy(() -> provider.getToken(Duration.ZERO))
+			.isSameAs(outcomes.get(0));
+		assertThat(server.requests(LOGIN)).hasSize(1);
 	}
 
 	@Test
-	void closeRevokesWhenConfigured() {
-		InfisicalTestServer server = server(Generation.CURRENT, Duration.ofHours(1), Duration.ofDays(1));
-		LifecycleAwareTokenProvider provider = InfisicalTestFixtures.provider(server, Duration.ofMinutes(1))
-			.revokeOnClose(true)
-			.build();
+	void aListenerThatBlocksHoldsUpNeitherRefreshesNorCallers() throws Exception {
+		InfisicalTestServer server = server(Generation.CURRENT, Duration.ofSeconds(4), Duration.ofMinutes(10));
+		// listeners on the provider's own event thread
+		InfisicalHttpClient client = InfisicalTestFixtures.client(server);
+		LifecycleAwareTokenProvider provider = track(LifecycleAwareTokenProvider
+			.builder(authentication(client, InfisicalTestFixtures.IDENTITY_ID, this.scheduler.getClock()), client)
+			.taskScheduler(this.scheduler)
+			.build());
+		CountDownLatch release = new CountDownLatch(1);
+		List<String> heard = new CopyOnWriteArrayList<>();
+		provider.addListener(new TokenLifecycleListener() {
+
+			@Override
+			public void loggedIn(Instant expiresAt, boolean callerWaited) {
+				heard.add("loggedIn");
+				try {
+					// blocks for as long as the test wants: seconds, or forever
+					release.await(30, TimeUnit.SECONDS);
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
+			}
+
+			@Override
+			public void refreshed(Instant expiresAt, boolean renewed) {
+				heard.add("refreshed");
+			}
+
+		});
 		provider.start();
+		this.scheduler.runDue();
+		await().atMost(Duration.ofSeconds(5)).until(() -> heard.contains("loggedIn"));
+		for (int i = 0; i < 200; i++) {
+			this.scheduler.advance(Duration.ofMillis(100));
+			assertThat(server.isTokenActive(provider.getToken().value())).isTrue();
+		}
+		// 20 s of 4 s tokens while the listener still blocks
+		assertThat(server.renewCount()).isGreaterThanOrEqualTo(8);
+		assertThat(heard).containsExactly("loggedIn");
+		release.countDown();
+		await().atMost(Duration.ofSeconds(5)).until(() -> heard.size() == 1 + server.renewCount());
+		assertThat(heard.subList(1, heard.size())).containsOnly("refreshed");
+	}
+
+	@Test
+	void eventsTellTheWholeStory() {
+		InfisicalTestServer server = server(Generation.V2024, Duration.ofSeconds(6), Duration.ofSeconds(13));
+		RecordingListener listener = new RecordingListener();
+		LifecycleAwareTokenProvider provider = provider(server, Duration.ofSeconds(1));
+		provider.addListener(listener);
+		provider.start();
+		this.scheduler.runDue();
+		InfisicalAccessToken first = provider.getToken();
+		// renewed at 5 s; at 10 s the max TTL leaves no room: a login in the background
+		this.scheduler.advance(Duration.ofSeconds(11));
+		Instant expiresAt = provider.getToken().expiresAt();
+		server.failAlways(RENEW, Fault.status(503));
+		server.failAlways(LOGIN, Fault.status(503));
+		// the refresh at 15 s fails, the token is dropped at 15.4 s, retries go on
+		this.scheduler.advance(Duration.ofSeconds(10));
+		assertThat(listener.events)
+			.startsWith("loggedIn waited=true", "refreshed renewed=true", "loggedIn waited=false",
+					"refreshed renewed=false", "failed SERVER_ERROR 1 transient keeping", "dropped " + expiresAt,
+					"failed SERVER_ERROR 2 transient")
+			.endsWith("failed SERVER_ERROR " + provider.getStatus().failuresInARow() + " transient");
+		assertThat(listener.failures).allSatisfy((failure) -> assertThat(failure).hasMessageContaining("HTTP 503"));
+		assertThat(first.expiresAt()).isBefore(expiresAt);
+		server.clearFaults();
+		server.revokeAllTokens();
+		drive(provider::getToken);
+		provider.tokenRejected(provider.getToken());
+		assertThat(listener.events).endsWith("loggedIn waited=true", "rejected");
+	}
+
+	@Test
+	void closeRevokesWhenConfiguredAndFailsWaitingCallers() {
+		InfisicalTestServer server = server(Generation.CURRENT, Duration.ofHours(1), Duration.ofDays(1));
+		LifecycleAwareTokenProvider provider = track(
+				builder(server, InfisicalTestFixtures.IDENTITY_ID, this.scheduler.getClock()).revokeOnClose(true)
+					.build());
+		provider.start();
+		this.scheduler.runDue();
 		InfisicalAccessToken token = provider.getToken();
 		provider.close();
 		assertThat(server.revokeCount()).isOne();
 		assertThat(server.isTokenActive(token.value())).isFalse();
 		assertThatIllegalStateException().isThrownBy(provider::getToken);
+		LifecycleAwareTokenProvider notStarted = provider(server, Duration.ofMinutes(1));
+		var started = notStarted.start();
+		notStarted.close();
+		assertThat(failure(started)).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+	}
+
+	@Test
+	void closeDoesNotRevokeByDefault() {
+		InfisicalTestServer server = server(Generation.CURRENT, Duration.ofHours(1), Duration.ofDays(1));
+		LifecycleAwareTokenProvider provider = started(server, Duration.ofMinutes(1));
+		InfisicalAccessToken token = provider.getToken();
+		provider.close();
+		assertThat(server.revokeCount()).isZero();
+		assertThat(server.isTokenActive(token.value())).isTrue();
 	}
 
 	@Test
 	void loginRenewAndRevokeAreObservedWithLowCardinalityTags() {
-		InfisicalTestServer server = server(Generation.CURRENT, Duration.ofSeconds(2), Duration.ofMinutes(10));
+		InfisicalTestServer server = server(Generation.CURRENT, Duration.ofSeconds(6), Duration.ofMinutes(10));
 		List<String> observed = new CopyOnWriteArrayList<>();
 		ObservationRegistry registry = ObservationRegistry.create();
 		registry.observationConfig().observationHandler(new ObservationHandler<Observation.Context>() {
@@ -481,10 +605,12 @@ class LifecycleAwareTokenProviderIntegrationTests {
 
 		});
 		LifecycleAwareTokenProvider provider = track(
-				InfisicalTestFixtures.provider(server, Duration.ofSeconds(1)).revokeOnClose(true).build());
+				builder(server, InfisicalTestFixtures.IDENTITY_ID, this.scheduler.getClock()).revokeOnClose(true)
+					.build());
 		provider.setObservationRegistry(registry);
 		provider.start();
-		await().atMost(Duration.ofSeconds(5)).until(() -> server.renewCount() >= 1);
+		this.scheduler.advance(Duration.ofSeconds(5));
+		assertThat(server.renewCount()).isOne();
 		provider.close();
 		assertThat(observed).contains(
 				"infisical.requests [http.status.class=2xx, operation=login, outcome=SUCCESS, server.generation=unknown]",
@@ -495,47 +621,172 @@ class LifecycleAwareTokenProviderIntegrationTests {
 		assertThat(String.join(" ", observed)).doesNotContain("eyJ");
 	}
 
-	@Test
-	void closeDoesNotRevokeByDefault() {
-		InfisicalTestServer server = server(Generation.CURRENT, Duration.ofHours(1), Duration.ofDays(1));
-		LifecycleAwareTokenProvider provider = InfisicalTestFixtures.provider(server, Duration.ofMinutes(1)).build();
-		provider.start();
-		InfisicalAccessToken token = provider.getToken();
-		provider.close();
-		assertThat(server.revokeCount()).isZero();
-		assertThat(server.isTokenActive(token.value())).isTrue();
+	private InfisicalTestServer server(Generation generation, Duration ttl, Duration maxTtl) {
+		return server(generation, this.scheduler.getClock(), ttl, maxTtl);
 	}
 
-	private InfisicalTestServer server(Generation generation, Duration ttl, Duration maxTtl) {
-		InfisicalTestServer server = InfisicalTestServer.builder().generation(generation).start();
+	private InfisicalTestServer server(Generation generation, Clock clock, Duration ttl, Duration maxTtl) {
+		InfisicalTestServer server = InfisicalTestServer.builder().generation(generation).clock(clock).start();
 		InfisicalTestFixtures.configure(server, ttl, maxTtl);
 		this.closeables.add(server);
 		return server;
 	}
 
-	private LifecycleAwareTokenProvider provider(InfisicalTestServer server, Duration refreshBeforeExpiry) {
-		return track(InfisicalTestFixtures.provider(server, refreshBeforeExpiry).build());
+	// events delivered at once, on the thread that causes them: the test reads them
+	// right after
+	private LifecycleAwareTokenProvider.Builder builder(InfisicalTestServer server, String identityId,
+			Clock signingClock) {
+		InfisicalHttpClient client = InfisicalTestFixtures.client(server);
+		return LifecycleAwareTokenProvider.builder(authentication(client, identityId, signingClock), client)
+			.taskScheduler(this.scheduler)
+			.eventExecutor(Runnable::run);
 	}
 
-	private LifecycleAwareTokenProvider track(LifecycleAwareTokenProvider provider) {
-		this.closeables.add(0, provider);
+	private static AwsIamAuthentication authentication(InfisicalHttpClient client, String identityId, Clock clock) {
+		return new AwsIamAuthentication(AwsIamAuthenticationOptions.builder()
+			.identityId(identityId)
+			.credentialsProvider(InfisicalTestFixtures.credentials())
+			.regionProvider(() -> Region.US_EAST_1)
+			.verifyWithSts(false)
+			.clock(clock)
+			.build(), client);
+	}
+
+	private LifecycleAwareTokenProvider provider(InfisicalTestServer server, Duration refreshBeforeExpiry) {
+		return track(builder(server, InfisicalTestFixtures.IDENTITY_ID, this.scheduler.getClock())
+			.policy(TokenRefreshPolicy.builder().refreshBeforeExpiry(refreshBeforeExpiry).random(() -> 0).build())
+			.build());
+	}
+
+	private LifecycleAwareTokenProvider started(InfisicalTestServer server, Duration refreshBeforeExpiry) {
+		LifecycleAwareTokenProvider provider = provider(server, refreshBeforeExpiry);
+		provider.start();
+		this.scheduler.runDue();
 		return provider;
 	}
 
-	// short waits and an explicit time budget, for tests of failing logins
-	private LifecycleAwareTokenProvider quickProvider(InfisicalTestServer server, String identityId,
-			Duration maxElapsed) {
-		InfisicalHttpClient client = InfisicalTestFixtures.client(server);
-		return track(
-				LifecycleAwareTokenProvider.builder(InfisicalTestFixtures.authentication(client, identityId), client)
-					.policy(TokenRefreshPolicy.builder()
-						.retry(RetryPolicy.builder()
-							.initialInterval(Duration.ofMillis(20))
-							.maxInterval(Duration.ofMillis(50))
-							.maxElapsed(maxElapsed)
-							.build())
-						.build())
-					.build());
+	private LifecycleAwareTokenProvider track(LifecycleAwareTokenProvider provider) {
+		if (!this.closeables.contains(provider)) {
+			this.closeables.add(0, provider);
+		}
+		return provider;
+	}
+
+	// calls on another thread while this one moves virtual time, which runs the login
+	private <T> T drive(Callable<T> call) {
+		ExecutorService executor = Executors.newSingleThreadExecutor();
+		try {
+			Future<T> result = executor.submit(call);
+			await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(5)).until(() -> {
+				this.scheduler.advance(Duration.ofMillis(100));
+				return result.isDone();
+			});
+			return result.get();
+		}
+		catch (InterruptedException | ExecutionException ex) {
+			throw new IllegalStateException(ex);
+		}
+		finally {
+			executor.shutdownNow();
+		}
+	}
+
+	private <T> List<Object> callConcurrently(int callers, Callable<T> call) throws Exception {
+		return callConcurrently(callers, call, () -> this.scheduler.advance(Duration.ofMillis(10)));
+	}
+
+	// what each caller got: a result or the exception it threw
+	private <T> List<Object> callConcurrently(int callers, Callable<T> call, Runnable meanwhile) throws Exception {
+		ExecutorService executor = Executors.newFixedThreadPool(callers);
+		try {
+			CountDownLatch go = new CountDownLatch(1);
+			List<Future<T>> results = new ArrayList<>();
+			for (int i = 0; i < callers; i++) {
+				results.add(executor.submit(() -> {
+					go.await();
+					return call.call();
+				}));
+			}
+			go.countDown();
+			await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(5)).until(() -> {
+				meanwhile.run();
+				return results.stream().allMatch(Future::isDone);
+			});
+			List<Object> outcomes = new ArrayList<>();
+			for (Future<T> result : results) {
+				try {
+					outcomes.add(result.get());
+				}
+				catch (ExecutionException ex) {
+					outcomes.add(ex.getCause());
+				}
+			}
+			return outcomes;
+		}
+		finally {
+			executor.shutdownNow();
+		}
+	}
+
+	private static InfisicalAccessToken value(Object outcome) {
+		if (outcome instanceof java.util.concurrent.CompletableFuture<?> future) {
+			assertThat(future).isCompleted();
+			return (InfisicalAccessToken) future.join();
+		}
+		assertThat(outcome).isInstanceOf(InfisicalAccessToken.class);
+		return (InfisicalAccessToken) outcome;
+	}
+
+	private static Throwable failure(java.util.concurrent.CompletableFuture<?> future) {
+		assertThat(future).isCompletedExceptionally();
+		try {
+			future.join();
+			throw new AssertionError("not failed");
+		}
+		catch (java.util.concurrent.CompletionException ex) {
+			return ex.getCause();
+		}
+		catch (java.util.concurrent.CancellationException ex) {
+			return ex;
+		}
+	}
+
+	/**
+	 * Records what it hears, without tokens.
+	 */
+	static class RecordingListener implements TokenLifecycleListener {
+
+		final List<String> events = new CopyOnWriteArrayList<>();
+
+		final List<InfisicalLoginException> failures = new CopyOnWriteArrayList<>();
+
+		@Override
+		public void loggedIn(Instant expiresAt, boolean callerWaited) {
+			this.events.add("loggedIn waited=" + callerWaited);
+		}
+
+		@Override
+		public void refreshed(Instant expiresAt, boolean renewed) {
+			this.events.add("refreshed renewed=" + renewed);
+		}
+
+		@Override
+		public void refreshFailed(InfisicalLoginException failure, int failuresInARow, @Nullable Instant keepingUntil) {
+			this.failures.add(failure);
+			this.events.add("failed " + failure.getReason() + " " + failuresInARow
+					+ (failure.isTransient() ? " transient" : "") + ((keepingUntil != null) ? " keeping" : ""));
+		}
+
+		@Override
+		public void tokenDropped(Instant expiresAt) {
+			this.events.add("dropped " + expiresAt);
+		}
+
+		@Override
+		public void tokenRejected() {
+			this.events.add("rejected");
+		}
+
 	}
 
 }

@@ -35,9 +35,40 @@ class TokenRefreshPolicyTests {
 	}
 
 	@Test
-	void expiryIsJwtExpWhenItComesFirst() {
+	void expiryIsJwtLifeWhenItComesFirstLessTheSecondsGranularityOfExp() {
 		TokenLifetime lifetime = this.policy.afterLogin(response(jwt(NOW, NOW.plusSeconds(600)), 3600, 86400), NOW);
-		assertThat(lifetime.expiresAt()).isEqualTo(NOW.plusSeconds(600));
+		assertThat(lifetime.expiresAt()).isEqualTo(NOW.plusSeconds(599));
+	}
+
+	@Test
+	void jwtLifeIsMeasuredOnTheLocalClockWhateverTheServersClockSays() {
+		// the server's clock is 10 minutes ahead, or 6 seconds behind: its iat and exp
+		// are instants of its clock, only their difference counts
+		for (Duration serverOffset : List.of(Duration.ofMinutes(10), Duration.ofSeconds(-6))) {
+			Instant serverNow = NOW.plus(serverOffset);
+			TokenLifetime lifetime = this.policy.afterLogin(response(jwt(serverNow, serverNow.plusSeconds(4)), 4, 3600),
+					NOW);
+			assertThat(lifetime.expiresAt()).isEqualTo(NOW.plusSeconds(3));
+			assertThat(lifetime.refreshAt()).isEqualTo(NOW.plusSeconds(2));
+		}
+	}
+
+	@Test
+	void anExpWithoutIatIsIgnoredForItIsAnInstantOfTheServersClock() {
+		String token = jwt(null, NOW.minusSeconds(600));
+		TokenLifetime lifetime = this.policy.afterLogin(response(token, 3600, 0), NOW);
+		assertThat(lifetime.expiresAt()).isEqualTo(NOW.plusSeconds(3600));
+	}
+
+	@Test
+	void aRenewalInPlaceKeepsTheEndOfTheJwtItReceivedFirst() {
+		// the 2024 server renews in place: the same JWT, whose exp ends the max TTL
+		String token = jwt(NOW, NOW.plusSeconds(300));
+		TokenLifetime first = this.policy.afterLogin(response(token, 100, 300), NOW);
+		Instant later = NOW.plusSeconds(90);
+		TokenLifetime renewed = this.policy.afterRenewal(first, response(token, 100, 300), later);
+		assertThat(renewed.jwtExpiresAt()).isEqualTo(NOW.plusSeconds(299));
+		assertThat(renewed.expiresAt()).isEqualTo(later.plusSeconds(100));
 	}
 
 	@Test
@@ -54,8 +85,8 @@ class TokenRefreshPolicyTests {
 		TokenLifetime lifetime = this.policy.afterLogin(response(jwt(NOW, null), 0, 0), NOW);
 		assertThat(lifetime.expiresAt()).isNull();
 		assertThat(lifetime.token().expiresAt()).isEqualTo(Instant.MAX);
-		assertThat(this.policy.refreshAt(lifetime)).isNull();
-		assertThat(lifetime.isValidAt(NOW.plusSeconds(365 * 86400L).toEpochMilli())).isTrue();
+		assertThat(lifetime.refreshAt()).isNull();
+		assertThat(lifetime.isValidAt(NOW.plusSeconds(365 * 86400L))).isTrue();
 	}
 
 	@Test
@@ -67,17 +98,34 @@ class TokenRefreshPolicyTests {
 	@Test
 	void refreshesConfiguredTimeBeforeExpiry() {
 		TokenLifetime lifetime = this.policy.afterLogin(response(jwt(NOW, null), 3600, 0), NOW);
-		assertThat(this.policy.refreshAt(lifetime)).isEqualTo(NOW.plusSeconds(3600 - 60));
+		assertThat(lifetime.refreshAt()).isEqualTo(NOW.plusSeconds(3600 - 60));
 	}
 
 	@Test
-	void refreshesHalfWayThroughShortLives() {
+	void refreshesTwoThirdsThroughShortLivesSoAtMostTwicePerTtl() {
 		TokenLifetime lifetime = this.policy.afterLogin(response(jwt(NOW, null), 30, 0), NOW);
-		assertThat(this.policy.refreshAt(lifetime)).isEqualTo(NOW.plusSeconds(15));
+		assertThat(lifetime.refreshAt()).isEqualTo(NOW.plusSeconds(20));
 	}
 
 	@Test
-	void refreshTimesOfAFleetSpreadOverAQuarterOfTheMargin() {
+	void neverRefreshesSoonerThanTheFloorAfterTheLastAttempt() {
+		TokenRefreshPolicy floored = TokenRefreshPolicy.builder().minRefreshInterval(Duration.ofSeconds(5)).build();
+		TokenLifetime lifetime = floored.afterLogin(response(jwt(NOW, null), 3, 0), NOW);
+		assertThat(lifetime.refreshAt()).isEqualTo(NOW.plusSeconds(5));
+		assertThat(floored.notBefore(NOW, NOW.plusSeconds(1))).isEqualTo(NOW.plusSeconds(5));
+		assertThat(floored.notBefore(NOW, NOW.plusSeconds(9))).isEqualTo(NOW.plusSeconds(9));
+		assertThat(floored.notBefore(null, NOW)).isEqualTo(NOW);
+	}
+
+	@Test
+	void retriesAfterTheBackoffOrTheServersRetryAfter() {
+		assertThat(this.policy.retryAt(NOW, 3, null)).isBetween(NOW.plusSeconds(2), NOW.plusSeconds(4));
+		assertThat(this.policy.retryAt(NOW, 1, null)).isBetween(NOW.plusMillis(500), NOW.plusSeconds(1));
+		assertThat(this.policy.retryAt(NOW, 1, Duration.ofSeconds(30))).isAfterOrEqualTo(NOW.plusSeconds(30));
+	}
+
+	@Test
+	void refreshTimesOfAFleetSpreadOverTheQuarterOfTheMarginAfterItsStart() {
 		double[] draws = { 0.0, 0.5, 0.999 };
 		List<Instant> refreshes = new ArrayList<>();
 		for (double draw : draws) {
@@ -86,20 +134,17 @@ class TokenRefreshPolicyTests {
 				.random(() -> draw)
 				.build();
 			TokenLifetime lifetime = spread.afterLogin(response(jwt(NOW, null), 3600, 0), NOW);
-			refreshes.add(spread.refreshAt(lifetime));
+			refreshes.add(lifetime.refreshAt());
 		}
-		Instant latest = NOW.plusSeconds(3600 - 240);
-		assertThat(refreshes).containsExactly(latest, latest.minusSeconds(30), latest.minusMillis(59940));
-		// a refresh that runs late finds the same time: it is drawn once per token
-		TokenLifetime lifetime = this.policy.afterLogin(response(jwt(NOW, null), 3600, 0), NOW);
-		assertThat(this.policy.refreshAt(lifetime)).isEqualTo(this.policy.refreshAt(lifetime));
+		Instant earliest = NOW.plusSeconds(3600 - 240);
+		assertThat(refreshes).containsExactly(earliest, earliest.plusSeconds(30), earliest.plusMillis(59940));
 	}
 
 	@Test
 	void validUntilExpiry() {
 		TokenLifetime lifetime = this.policy.afterLogin(response(jwt(NOW, null), 30, 0), NOW);
-		assertThat(lifetime.isValidAt(NOW.plusSeconds(29).toEpochMilli())).isTrue();
-		assertThat(lifetime.isValidAt(NOW.plusSeconds(30).toEpochMilli())).isFalse();
+		assertThat(lifetime.isValidAt(NOW.plusSeconds(29))).isTrue();
+		assertThat(lifetime.isValidAt(NOW.plusSeconds(30))).isFalse();
 	}
 
 	@Test
@@ -127,21 +172,21 @@ class TokenRefreshPolicyTests {
 
 	@Test
 	void shortTtlIsRenewedWithTheMarginCappedLikeTheSchedule() {
-		// TTL 10 s, max TTL 30 s and the default 1 minute margin, as on a real 2024
-		// server: the schedule refreshes half-way through each TTL window and must
+		// TTL 12 s, max TTL 36 s and the default 1 minute margin, as on a real 2024
+		// server: the schedule refreshes two thirds through each TTL window and must
 		// renew there
-		TokenLifetime lifetime = this.policy.afterLogin(response(jwt(NOW, NOW.plusSeconds(30)), 10, 30), NOW);
+		TokenLifetime lifetime = this.policy.afterLogin(response(jwt(NOW, NOW.plusSeconds(36)), 12, 36), NOW);
 		List<String> decisions = new ArrayList<>();
 		for (int i = 0; i < 5; i++) {
-			Instant at = this.policy.refreshAt(lifetime);
+			Instant at = lifetime.refreshAt();
 			boolean renew = this.policy.shouldRenew(lifetime, at);
 			decisions.add(Duration.between(NOW, at).toSeconds() + "s:" + (renew ? "renew" : "login"));
 			if (!renew) {
 				break;
 			}
-			lifetime = this.policy.afterRenewal(lifetime, response(jwt(NOW, NOW.plusSeconds(30)), 10, 30), at);
+			lifetime = this.policy.afterRenewal(lifetime, response(jwt(NOW, NOW.plusSeconds(36)), 12, 36), at);
 		}
-		assertThat(decisions).containsExactly("5s:renew", "10s:renew", "15s:renew", "20s:login");
+		assertThat(decisions).containsExactly("8s:renew", "16s:renew", "24s:login");
 	}
 
 	@Test
@@ -149,7 +194,7 @@ class TokenRefreshPolicyTests {
 		// current servers answer a renewal with a new JWT whose exp is the new TTL
 		// end
 		TokenLifetime lifetime = this.policy.afterLogin(response(jwt(NOW, NOW.plusSeconds(3600)), 3600, 0), NOW);
-		assertThat(lifetime.expiresAt()).isEqualTo(NOW.plusSeconds(3600));
+		assertThat(lifetime.expiresAt()).isEqualTo(NOW.plusSeconds(3599));
 		assertThat(this.policy.shouldRenew(lifetime, NOW.plusSeconds(3540))).isTrue();
 	}
 
@@ -170,6 +215,9 @@ class TokenRefreshPolicyTests {
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> TokenRefreshPolicy.builder().refreshBeforeExpiry(Duration.ZERO))
 			.withMessageContaining("'refreshBeforeExpiry'");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> TokenRefreshPolicy.builder().minRefreshInterval(Duration.ofSeconds(-1)))
+			.withMessageContaining("'minRefreshInterval'");
 	}
 
 	@Test
@@ -187,7 +235,7 @@ class TokenRefreshPolicyTests {
 	static String jwt(Instant iat, Instant exp) {
 		Base64.Encoder encoder = Base64.getUrlEncoder().withoutPadding();
 		String header = encoder.encodeToString("{\"alg\":\"HS256\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8));
-		String payload = "{\"identityId\":\"id\",\"iat\":" + iat.getEpochSecond()
+		String payload = "{\"identityId\":\"id\"" + ((iat != null) ? ",\"iat\":" + iat.getEpochSecond() : "")
 				+ ((exp != null) ? ",\"exp\":" + exp.getEpochSecond() : "") + "}";
 		return header + "." + encoder.encodeToString(payload.getBytes(StandardCharsets.UTF_8)) + ".c2lnbmF0dXJl";
 	}

@@ -69,10 +69,23 @@ public final class Fault {
 	 * @return the fault
 	 */
 	public static Fault status(int statusCode) {
+		return status(statusCode, Duration.ZERO);
+	}
+
+	/**
+	 * Answer with an error status, as {@link #status(int)}, after a wait: a slow failure,
+	 * as of a server behind a load balancer that is going down, during which requests
+	 * sent at the same time overlap.
+	 * @param statusCode the HTTP status, 400 to 599
+	 * @param delay the time to wait before answering
+	 * @return the fault
+	 */
+	public static Fault status(int statusCode, Duration delay) {
 		if (statusCode < 400 || statusCode > 599) {
 			throw new IllegalArgumentException("'statusCode' must be between 400 and 599");
 		}
-		return new Fault(Kind.STATUS, statusCode, Duration.ZERO);
+		checkNotNegative(delay, "delay");
+		return new Fault(Kind.STATUS, statusCode, delay);
 	}
 
 	/**

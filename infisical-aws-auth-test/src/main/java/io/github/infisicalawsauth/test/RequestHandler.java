@@ -187,6 +187,15 @@ final class RequestHandler implements LoopbackHttpServer.Handler {
 				return true;
 			}
 			case STATUS -> {
+				if (!fault.duration().isZero()) {
+					try {
+						Thread.sleep(fault.duration().toMillis());
+					}
+					catch (InterruptedException ex) {
+						Thread.currentThread().interrupt();
+						return true;
+					}
+				}
 				write(exchange, error(statusError(fault.statusCode())));
 				return true;
 			}

@@ -68,6 +68,22 @@ class FaultsIntegrationTests {
 	}
 
 	@Test
+	void slowStatusFaultLetsRequestsSentTogetherOverlap() throws Exception {
+		this.server.failAlways(InfisicalTestServer.LOGIN_PATH, Fault.status(503, Duration.ofMillis(300)));
+		java.util.concurrent.ExecutorService executor = java.util.concurrent.Executors.newFixedThreadPool(2);
+		try {
+			var first = executor.submit(() -> this.client.login());
+			var second = executor.submit(() -> this.client.login());
+			assertThat(first.get().statusCode()).isEqualTo(503);
+			assertThat(second.get().statusCode()).isEqualTo(503);
+		}
+		finally {
+			executor.shutdownNow();
+		}
+		assertThat(this.server.maxConcurrentRequests(InfisicalTestServer.LOGIN_PATH)).isEqualTo(2);
+	}
+
+	@Test
 	void rateLimitedFaultSendsRetryAfter() {
 		this.server.enqueueFaults("/api/v4/secrets", Fault.rateLimited(Duration.ofMillis(1500)));
 		HttpResponse<String> response = this.client.get(SECRETS, this.token);

@@ -1,16 +1,15 @@
 package io.github.infisicalawsauth.autoconfigure.config;
 
-import java.util.List;
-
 import io.github.infisicalawsauth.InfisicalTokenProvider;
 import io.github.infisicalawsauth.autoconfigure.InfisicalAutoConfiguration;
 import io.github.infisicalawsauth.autoconfigure.InfisicalClientFactory;
 import io.github.infisicalawsauth.autoconfigure.InfisicalProperties;
+import io.github.infisicalawsauth.autoconfigure.InfisicalTokenProviderStart;
 import io.github.infisicalawsauth.client.InfisicalHttpClient;
 import io.github.infisicalawsauth.secrets.SecretsChangeListener;
+import io.github.infisicalawsauth.token.LifecycleAwareTokenProvider;
 import io.github.infisicalawsauth.token.TokenLifecycleListener;
 import io.micrometer.observation.ObservationRegistry;
-import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -20,8 +19,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.cloud.endpoint.event.RefreshEvent;
-import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.cloud.context.refresh.ContextRefresher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.ConfigurableEnvironment;
@@ -52,24 +50,20 @@ public final class InfisicalConfigDataAutoConfiguration {
 
 	@Bean(destroyMethod = "")
 	@ConditionalOnMissingBean(InfisicalTokenProvider.class)
-	InfisicalTokenProvider infisicalTokenProvider(InfisicalConfigDataClients clients) {
-		return clients.getStartedTokenProvider();
+	LifecycleAwareTokenProvider infisicalTokenProvider(InfisicalConfigDataClients clients) {
+		return clients.getTokenProvider();
 	}
 
-	// clients built while configuration loaded get the application's listeners and
-	// observation registry once the beans exist
-	@Bean
-	InfisicalConfigDataClientsAttachment infisicalConfigDataClientsAttachment(InfisicalConfigDataClients clients,
-			ObjectProvider<TokenLifecycleListener> listeners, ObjectProvider<ObservationRegistry> observationRegistry) {
-		return new InfisicalConfigDataClientsAttachment(clients, listeners, observationRegistry);
-	}
-
+	// config data's provider gets the application's listeners and registry, whether or
+	// not it is also the application's bean
 	@Bean
 	@ConditionalOnMissingBean
-	InfisicalCredentialsCheck infisicalCredentialsCheck(InfisicalConfigDataClients clients,
-			ObjectProvider<AwsCredentialsProvider> credentialsProviders,
+	InfisicalTokenProviderStart infisicalTokenProviderStart(InfisicalConfigDataClients clients,
+			InfisicalProperties properties, ObjectProvider<TokenLifecycleListener> listeners,
+			ObjectProvider<ObservationRegistry> observationRegistry,
 			ObjectProvider<InfisicalTokenProvider> tokenProviders) {
-		return new InfisicalCredentialsCheck(clients, credentialsProviders, tokenProviders);
+		return new InfisicalTokenProviderStart(clients.getTokenProvider(), properties, listeners, observationRegistry,
+				tokenProviders);
 	}
 
 	@Configuration(proxyBeanMethods = false)
@@ -86,6 +80,7 @@ public final class InfisicalConfigDataAutoConfiguration {
 					listeners.orderedStream().toList());
 		}
 
+		// without spring-cloud-context; the nested configuration is processed first
 		@Bean
 		@ConditionalOnMissingBean
 		InfisicalSecretsPoller.ChangeHandler infisicalSecretsChangeHandler() {
@@ -93,22 +88,26 @@ public final class InfisicalConfigDataAutoConfiguration {
 		}
 
 		@Configuration(proxyBeanMethods = false)
-		@ConditionalOnClass(RefreshEvent.class)
-		@ConditionalOnBooleanProperty(name = "spring.cloud.refresh.enabled", matchIfMissing = true)
-		static class RefreshEventConfiguration {
+		@ConditionalOnClass(ContextRefresher.class)
+		static class ContextRefresherConfiguration {
 
+			// a refresh runs config data again and replaces the property sources, so
+			// EnvironmentChangeEvent names the changed keys and @RefreshScope beans are
+			// rebuilt; without a refresher (refresh disabled or its auto-configuration
+			// excluded) the sources are updated in place
 			@Bean
 			@ConditionalOnMissingBean
-			InfisicalSecretsPoller.ChangeHandler infisicalSecretsRefreshEventPublisher(
-					ApplicationEventPublisher publisher) {
-				// config data loading runs again and replaces the property sources,
-				// so EnvironmentChangeEvent names the changed keys
-				return (changes) -> publisher
-					.publishEvent(new RefreshEvent(this, null, "Infisical secrets changed: " + names(changes)));
-			}
-
-			private static List<String> names(List<InfisicalSecretsPoller.Change> changes) {
-				return changes.stream().flatMap((change) -> change.names().stream()).toList();
+			InfisicalSecretsPoller.ChangeHandler infisicalSecretsChangeHandler(
+					ObjectProvider<ContextRefresher> contextRefresher) {
+				return (changes) -> {
+					ContextRefresher refresher = contextRefresher.getIfAvailable();
+					if (refresher != null) {
+						refresher.refresh();
+					}
+					else {
+						InfisicalSecretsPoller.ChangeHandler.IN_PLACE.apply(changes);
+					}
+				};
 			}
 
 		}

@@ -6,10 +6,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 import io.github.infisicalawsauth.InfisicalException;
-import io.github.infisicalawsauth.InfisicalLoginException;
-import io.github.infisicalawsauth.InfisicalTokenProvider;
 import io.github.infisicalawsauth.autoconfigure.InfisicalClientFactory;
 import io.github.infisicalawsauth.autoconfigure.InfisicalHttpClientCustomizer;
 import io.github.infisicalawsauth.autoconfigure.InfisicalProperties;
@@ -18,7 +17,9 @@ import io.github.infisicalawsauth.secrets.InfisicalSecretsClient;
 import io.github.infisicalawsauth.secrets.SecretLocation;
 import io.github.infisicalawsauth.secrets.SecretsSnapshot;
 import io.github.infisicalawsauth.token.LifecycleAwareTokenProvider;
+import io.micrometer.observation.ObservationRegistry;
 import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 
@@ -28,7 +29,6 @@ import org.springframework.boot.autoconfigure.ssl.JksSslBundleProperties;
 import org.springframework.boot.autoconfigure.ssl.PemSslBundleProperties;
 import org.springframework.boot.autoconfigure.ssl.PropertiesSslBundle;
 import org.springframework.boot.autoconfigure.ssl.SslProperties;
-import org.springframework.boot.bootstrap.BootstrapContextClosedEvent;
 import org.springframework.boot.bootstrap.BootstrapRegistry.InstanceSupplier;
 import org.springframework.boot.bootstrap.ConfigurableBootstrapContext;
 import org.springframework.boot.context.properties.bind.Binder;
@@ -36,25 +36,34 @@ import org.springframework.boot.context.properties.source.InvalidConfigurationPr
 import org.springframework.boot.ssl.DefaultSslBundleRegistry;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.context.event.ContextClosedEvent;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.scheduling.TaskScheduler;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 
 /**
- * The HTTP client, token provider and secrets client that config data loading builds
- * before any bean exists, with the secrets last read per location. One instance per
- * bootstrap context: it is registered there, promoted into the application context when
- * the bootstrap context closes (that context then owns and closes it), and found again
- * through the bootstrap context that spring-cloud-context keeps for a refresh, so that
- * the application logs in once. Nothing is shared between two application contexts.
+ * What config data builds before any bean exists: the HTTP client, a scheduler, the token
+ * provider and the secrets client, with the secrets last read per location. One instance
+ * per bootstrap context: registered there, found again by the refresh that
+ * spring-cloud-context runs with the bootstrap context it keeps (so the application logs
+ * in once), and promoted into the application context, which then owns it and closes
+ * everything with it. Until then the scheduler is paused, so that a startup that fails
+ * after the import but before the context exists leaves nothing running. When the context
+ * starts ({@link SmartLifecycle}), the clients get its observation registry. Nothing is
+ * shared between two application contexts.
  *
  * @author Infisical AWS Auth contributors
  */
-final class InfisicalConfigDataClients implements AutoCloseable {
+final class InfisicalConfigDataClients implements SmartLifecycle, AutoCloseable {
 
 	static final String BEAN_NAME = "infisicalConfigDataClients";
+
+	private static final Log logger = LogFactory.getLog(InfisicalConfigDataClients.class);
 
 	private final Map<String, @Nullable Object> settings;
 
 	private final InfisicalHttpClient httpClient;
+
+	private final ThreadPoolTaskScheduler scheduler;
 
 	private final LifecycleAwareTokenProvider tokenProvider;
 
@@ -66,78 +75,81 @@ final class InfisicalConfigDataClients implements AutoCloseable {
 
 	private final Map<SecretLocation, SecretsSnapshot> lastRead = new ConcurrentHashMap<>();
 
-	private final Map<SecretLocation, SecretsSnapshot> prefetched = new ConcurrentHashMap<>();
-
 	private final Map<SecretLocation, InfisicalReadStatus> statuses = new ConcurrentHashMap<>();
 
 	private final List<Map<String, @Nullable Object>> reportedSettings = new ArrayList<>();
 
-	private volatile boolean started;
+	private volatile Map<SecretLocation, SecretsSnapshot> justPolled = Map.of();
 
-	private volatile @Nullable InfisicalException passFailure;
+	private volatile @Nullable ConfigurableApplicationContext owner;
 
-	private volatile boolean promoted;
+	private volatile boolean running;
 
 	private volatile boolean closed;
 
-	private InfisicalConfigDataClients(Map<String, @Nullable Object> settings, InfisicalHttpClient httpClient,
-			LifecycleAwareTokenProvider tokenProvider, InfisicalSecretsClient secretsClient,
-			@Nullable AwsCredentialsProvider registeredCredentials, String credentialsDescription) {
-		this.settings = settings;
+	private InfisicalConfigDataClients(InfisicalClientFactory factory, InfisicalHttpClient httpClient,
+			@Nullable AwsCredentialsProvider registeredCredentials) {
+		this.settings = factory.clientSettings();
 		this.httpClient = httpClient;
-		this.tokenProvider = tokenProvider;
-		this.secretsClient = secretsClient;
+		// two threads: a refresh waiting on the server must not hold up the drop of a
+		// token about to expire
+		this.scheduler = new ThreadPoolTaskScheduler();
+		this.scheduler.setPoolSize(2);
+		this.scheduler.setThreadNamePrefix("infisical-");
+		this.scheduler.setDaemon(true);
+		this.scheduler.initialize();
+		try {
+			this.tokenProvider = factory.tokenProvider(httpClient, registeredCredentials, this.scheduler);
+		}
+		catch (RuntimeException ex) {
+			this.scheduler.shutdown();
+			throw ex;
+		}
+		this.secretsClient = factory.secretsClient(httpClient, this.tokenProvider);
 		this.registeredCredentials = registeredCredentials;
-		this.credentialsDescription = credentialsDescription;
+		this.credentialsDescription = (registeredCredentials != null)
+				? "the AwsCredentialsProvider registered in the BootstrapRegistry" : factory.describeCredentials();
 	}
 
 	/**
 	 * Return the clients of this bootstrap context, creating them (without logging in) on
-	 * first use.
+	 * first use; they are promoted into the application context when the bootstrap
+	 * context closes.
 	 * @param bootstrap the bootstrap context
 	 * @param properties the final {@code infisical.*} settings
 	 * @param binder a binder of the final configuration, for SSL bundles
-	 * @param logger where to log
 	 * @return the clients
 	 */
 	static InfisicalConfigDataClients get(ConfigurableBootstrapContext bootstrap, InfisicalProperties properties,
-			Binder binder, Log logger) {
+			Binder binder) {
 		InfisicalClientFactory factory = new InfisicalClientFactory(properties);
-		Map<String, @Nullable Object> settings = factory.clientSettings();
 		if (!bootstrap.isRegistered(InfisicalConfigDataClients.class)) {
-			InfisicalConfigDataClients created = create(bootstrap, factory, properties, binder);
+			// no beans yet: a customizer (a proxy, for example) and credentials come
+			// from the bootstrap registry
+			List<InfisicalHttpClientCustomizer> customizers = bootstrap
+				.isRegistered(InfisicalHttpClientCustomizer.class)
+						? List.of(bootstrap.get(InfisicalHttpClientCustomizer.class)) : List.of();
+			InfisicalHttpClient httpClient = factory.httpClient(sslBundles(properties, binder), customizers);
+			InfisicalConfigDataClients created;
+			try {
+				created = new InfisicalConfigDataClients(factory, httpClient,
+						bootstrap.isRegistered(AwsCredentialsProvider.class)
+								? bootstrap.get(AwsCredentialsProvider.class) : null);
+			}
+			catch (RuntimeException ex) {
+				httpClient.close();
+				throw ex;
+			}
 			bootstrap.register(InfisicalConfigDataClients.class, InstanceSupplier.of(created));
-			bootstrap.addCloseListener(created::promote);
+			bootstrap.addCloseListener((event) -> created.promote(event.getApplicationContext()));
 		}
 		InfisicalConfigDataClients clients = bootstrap.get(InfisicalConfigDataClients.class);
-		clients.checkSettings(settings, logger);
+		clients.checkSettings(factory.clientSettings());
 		return clients;
 	}
 
-	private static InfisicalConfigDataClients create(ConfigurableBootstrapContext bootstrap,
-			InfisicalClientFactory factory, InfisicalProperties properties, Binder binder) {
-		// no beans yet: a customizer (a proxy, for example) comes from the bootstrap
-		// registry
-		List<InfisicalHttpClientCustomizer> customizers = bootstrap.isRegistered(InfisicalHttpClientCustomizer.class)
-				? List.of(bootstrap.get(InfisicalHttpClientCustomizer.class)) : List.of();
-		InfisicalHttpClient httpClient = factory.httpClient(sslBundles(properties, binder), customizers);
-		try {
-			AwsCredentialsProvider registered = bootstrap.isRegistered(AwsCredentialsProvider.class)
-					? bootstrap.get(AwsCredentialsProvider.class) : null;
-			LifecycleAwareTokenProvider tokenProvider = factory.tokenProvider(httpClient, registered);
-			String description = (registered != null) ? "the AwsCredentialsProvider registered in the BootstrapRegistry"
-					: factory.describeCredentials();
-			return new InfisicalConfigDataClients(factory.clientSettings(), httpClient, tokenProvider,
-					factory.secretsClient(httpClient, tokenProvider), registered, description);
-		}
-		catch (RuntimeException ex) {
-			httpClient.close();
-			throw ex;
-		}
-	}
-
 	// a refresh cannot swap the clients that the application's beans already use
-	private synchronized void checkSettings(Map<String, @Nullable Object> current, Log logger) {
+	private synchronized void checkSettings(Map<String, @Nullable Object> current) {
 		if (this.settings.equals(current) || this.reportedSettings.contains(current)) {
 			return;
 		}
@@ -152,7 +164,7 @@ final class InfisicalConfigDataClients implements AutoCloseable {
 				+ "read with the settings of the start, the new ones take effect after a restart");
 	}
 
-	static @Nullable SslBundles sslBundles(InfisicalProperties properties, Binder binder) {
+	private static @Nullable SslBundles sslBundles(InfisicalProperties properties, Binder binder) {
 		String name = properties.getSsl().getBundle();
 		if (name == null) {
 			return null;
@@ -173,63 +185,15 @@ final class InfisicalConfigDataClients implements AutoCloseable {
 	}
 
 	/**
-	 * Start a pass over the imports (at startup, or for a refresh): forget a failure of
-	 * the last pass, so that Infisical is tried again. Passes do not overlap: config data
-	 * runs once at startup and spring-cloud-context serialises refreshes; a poll that
-	 * ends meanwhile only costs the pass a conditional read.
-	 */
-	void beginPass() {
-		this.passFailure = null;
-	}
-
-	/**
-	 * End a pass over the imports: drop what a poll fetched for it and it did not use.
-	 */
-	void endPass() {
-		this.prefetched.clear();
-	}
-
-	/**
-	 * Read the secrets of a location: what a poll fetched for this pass, else a
-	 * conditional read after the last one. Logs in on first use. Once Infisical failed
-	 * transiently in a pass, the other imports of the pass fail the same way at once
-	 * instead of each spending the retry budget again.
+	 * Read the secrets of a location: what a poll just read for the reload it triggered,
+	 * else a conditional read after the last one.
 	 * @param location the location
 	 * @return the secrets
 	 * @throws InfisicalException if they cannot be read
 	 */
 	SecretsSnapshot read(SecretLocation location) {
-		// kept until the pass ends: several imports (prefixes) may read one location
-		SecretsSnapshot fetched = this.prefetched.get(location);
-		if (fetched != null) {
-			this.lastRead.put(location, fetched);
-			return fetched;
-		}
-		InfisicalException failure = this.passFailure;
-		if (failure != null) {
-			throw failure;
-		}
-		try {
-			start();
-			return poll(location, this.lastRead.get(location));
-		}
-		catch (InfisicalException ex) {
-			if (ex.isTransient() || ex instanceof InfisicalLoginException) {
-				this.passFailure = ex;
-			}
-			throw ex;
-		}
-	}
-
-	private void start() {
-		if (!this.started) {
-			synchronized (this) {
-				if (!this.started) {
-					this.tokenProvider.start();
-					this.started = true;
-				}
-			}
-		}
+		SecretsSnapshot polled = this.justPolled.get(location);
+		return (polled != null) ? polled : poll(location, this.lastRead.get(location));
 	}
 
 	/**
@@ -254,6 +218,24 @@ final class InfisicalConfigDataClients implements AutoCloseable {
 	}
 
 	/**
+	 * Run a reload (a context refresh) that serves what a poll just read, so that a
+	 * change costs one read.
+	 * @param <T> the result type
+	 * @param polled the secrets by location
+	 * @param reload the reload
+	 * @return what the reload returned
+	 */
+	<T> T reloadWith(Map<SecretLocation, SecretsSnapshot> polled, Supplier<T> reload) {
+		this.justPolled = Map.copyOf(polled);
+		try {
+			return reload.get();
+		}
+		finally {
+			this.justPolled = Map.of();
+		}
+	}
+
+	/**
 	 * Return how the reads of a location went, the same object across refreshes.
 	 * @param location the location
 	 * @return the status
@@ -271,15 +253,6 @@ final class InfisicalConfigDataClients implements AutoCloseable {
 		return this.lastRead.get(location);
 	}
 
-	/**
-	 * Hand what a poll fetched to the reload it triggers, so that a change costs one
-	 * read.
-	 * @param snapshots the secrets by location
-	 */
-	void prefetched(Map<SecretLocation, SecretsSnapshot> snapshots) {
-		this.prefetched.putAll(snapshots);
-	}
-
 	InfisicalSecretsClient getSecretsClient() {
 		return this.secretsClient;
 	}
@@ -288,23 +261,12 @@ final class InfisicalConfigDataClients implements AutoCloseable {
 		return this.httpClient;
 	}
 
-	/**
-	 * Return the token provider, started: a login that failed while the configuration
-	 * loaded (an {@code optional:} import was skipped) is tried again, so that
-	 * {@code infisical.token.fail-fast} applies to the bean as to any other.
-	 * @return the token provider
-	 */
-	InfisicalTokenProvider getStartedTokenProvider() {
-		start();
+	LifecycleAwareTokenProvider getTokenProvider() {
 		return this.tokenProvider;
 	}
 
-	InfisicalTokenProvider getTokenProvider() {
-		return this.tokenProvider;
-	}
-
-	@Nullable AwsCredentialsProvider getRegisteredCredentials() {
-		return this.registeredCredentials;
+	TaskScheduler getScheduler() {
+		return this.scheduler;
 	}
 
 	String getCredentialsDescription() {
@@ -312,46 +274,86 @@ final class InfisicalConfigDataClients implements AutoCloseable {
 	}
 
 	/**
-	 * Close the clients unless an application context owns them: startup is failing, and
-	 * without this the background refresh would outlive it.
+	 * Pause the scheduler until an application context owns the clients: until then no
+	 * refresh runs, so that a startup that fails before leaves nothing running.
 	 */
-	void closeIfUnpromoted() {
-		if (!this.promoted) {
-			close();
+	synchronized void pauseUntilOwned() {
+		if (this.owner == null) {
+			this.scheduler.stop();
 		}
 	}
 
-	void promote(BootstrapContextClosedEvent event) {
-		ConfigurableApplicationContext context = event.getApplicationContext();
+	/**
+	 * Whether an application context owns the clients, and so closes them.
+	 * @return {@code true} once promoted
+	 */
+	boolean isOwned() {
+		return this.owner != null;
+	}
+
+	/**
+	 * Hand the clients to the application context, which closes them when it closes, and
+	 * resume their scheduler. The hook can fire twice; the first context keeps them.
+	 * @param context the context
+	 */
+	synchronized void promote(ConfigurableApplicationContext context) {
 		ConfigurableListableBeanFactory beanFactory = context.getBeanFactory();
-		if (this.promoted || beanFactory.containsSingleton(BEAN_NAME)) {
-			// the hook can fire twice
+		if (this.owner != null || this.closed || beanFactory.containsSingleton(BEAN_NAME)) {
 			return;
 		}
-		if (this.closed) {
-			return;
-		}
-		// promoted even if no login worked yet: a refresh through the bootstrap
-		// context that spring-cloud-context keeps tries again with these clients
-		this.promoted = true;
+		this.owner = context;
 		beanFactory.registerSingleton(BEAN_NAME, this);
 		if (beanFactory instanceof DefaultSingletonBeanRegistry registry) {
 			registry.registerDisposableBean(BEAN_NAME, this::close);
 		}
-		else {
-			context.addApplicationListener((ContextClosedEvent closed) -> {
-				if (closed.getApplicationContext() == context) {
-					close();
-				}
-			});
+		// the context closes the clients if its startup fails from here on
+		this.scheduler.start();
+	}
+
+	@Override
+	public void start() {
+		this.running = true;
+		ConfigurableApplicationContext context = this.owner;
+		if (context != null) {
+			this.secretsClient.setObservationRegistry(
+					context.getBeanProvider(ObservationRegistry.class).getIfAvailable(() -> ObservationRegistry.NOOP));
+			warnIfOtherCredentials(context.getBeanProvider(AwsCredentialsProvider.class).getIfUnique());
 		}
+	}
+
+	/**
+	 * Warn once when the application has an {@link AwsCredentialsProvider} bean but
+	 * config data logged in with other credentials: no bean existed while the
+	 * configuration loaded, and the token provider built then stays in use.
+	 */
+	private void warnIfOtherCredentials(@Nullable AwsCredentialsProvider bean) {
+		if (bean != null && bean != this.registeredCredentials) {
+			logger.warn("The application has an AwsCredentialsProvider bean, but Infisical config data "
+					+ "(spring.config.import=infisical:) logged in with " + this.credentialsDescription
+					+ " before any bean existed, and keeps using it for loading and polling. To sign with the same "
+					+ "credentials, register the provider with SpringApplication.addBootstrapRegistryInitializer("
+					+ "(registry) -> registry.register(AwsCredentialsProvider.class, ...)), or describe them with "
+					+ "infisical.aws-auth.profile or infisical.aws-auth.role-arn instead of a bean.");
+		}
+	}
+
+	@Override
+	public void stop() {
+		this.running = false;
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
 	}
 
 	@Override
 	public void close() {
 		if (!this.closed) {
 			this.closed = true;
+			this.running = false;
 			this.tokenProvider.close();
+			this.scheduler.shutdown();
 			this.httpClient.close();
 		}
 	}

@@ -4,13 +4,13 @@ import java.util.List;
 
 import org.apache.commons.logging.Log;
 
-import org.springframework.boot.bootstrap.BootstrapContextClosedEvent;
 import org.springframework.boot.bootstrap.BootstrapRegistry.InstanceSupplier;
 import org.springframework.boot.bootstrap.ConfigurableBootstrapContext;
 import org.springframework.boot.context.config.ConfigData;
 import org.springframework.boot.context.config.ConfigDataLoader;
 import org.springframework.boot.context.config.ConfigDataLoaderContext;
 import org.springframework.boot.logging.DeferredLogFactory;
+import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * Adds the property source of an {@code infisical:} import where Spring Boot places
@@ -43,18 +43,21 @@ public class InfisicalConfigDataLoader implements ConfigDataLoader<InfisicalConf
 		ConfigurableBootstrapContext bootstrap = context.getBootstrapContext();
 		if (!bootstrap.isRegistered(PendingCheck.class)) {
 			bootstrap.register(PendingCheck.class, InstanceSupplier.of(new PendingCheck()));
-			bootstrap.addCloseListener((event) -> importPending(event, bootstrap));
+			// without the post-processors, the sources are still empty when the
+			// bootstrap context closes: fill them then, and hand the clients over
+			bootstrap.addCloseListener((event) -> {
+				ConfigurableApplicationContext applicationContext = event.getApplicationContext();
+				InfisicalConfigDataClients clients = new InfisicalConfigDataEnvironmentPostProcessor(this.logger,
+						bootstrap)
+					.importPending(applicationContext.getEnvironment());
+				if (clients != null) {
+					// created just now, after the close listeners were chosen
+					clients.promote(applicationContext);
+				}
+			});
 		}
 		return new ConfigData(List.of(new InfisicalPropertySource(resource)), ConfigData.Option.IGNORE_IMPORTS,
 				ConfigData.Option.IGNORE_PROFILES);
-	}
-
-	private void importPending(BootstrapContextClosedEvent event, ConfigurableBootstrapContext bootstrap) {
-		if (new InfisicalSecretsImporter(this.logger).importPending(event.getApplicationContext().getEnvironment(),
-				bootstrap) && bootstrap.isRegistered(InfisicalConfigDataClients.class)) {
-			// created just now, after the close listeners were chosen
-			bootstrap.get(InfisicalConfigDataClients.class).promote(event);
-		}
 	}
 
 	/**

@@ -8,11 +8,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 import io.github.infisicalawsauth.InfisicalException;
 import io.github.infisicalawsauth.secrets.SecretLocation;
@@ -22,23 +20,23 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.beans.factory.DisposableBean;
-import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.cloud.bootstrap.config.BootstrapPropertySource;
-import org.springframework.context.ApplicationListener;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.PropertySource;
 import org.springframework.util.ClassUtils;
 
 /**
- * Polls the imported Infisical locations with {@code If-None-Match} and, only when a
- * secret changed, hands the changes on: either a context refresh that re-runs config data
- * loading (with spring-cloud-context), or an in-place update of the property sources.
- * Polls are spread with jitter; a failed poll keeps the last good values.
+ * Reads the imported Infisical locations again with {@code If-None-Match} and, only when
+ * a secret changed, hands the changes to a {@link ChangeHandler} and tells the
+ * {@link SecretsChangeListener}s. With an interval it polls on the config data clients'
+ * scheduler from when the application context starts ({@link SmartLifecycle}) until it
+ * stops, spread with jitter; a failed poll keeps the last good values. Polls run one at a
+ * time.
  *
  * @author Infisical AWS Auth contributors
  */
-class InfisicalSecretsPoller implements ApplicationListener<ApplicationReadyEvent>, DisposableBean {
+class InfisicalSecretsPoller implements SmartLifecycle {
 
 	private static final Log logger = LogFactory.getLog(InfisicalSecretsPoller.class);
 
@@ -50,19 +48,29 @@ class InfisicalSecretsPoller implements ApplicationListener<ApplicationReadyEven
 
 	private final InfisicalConfigDataClients clients;
 
-	private final Duration interval;
+	private final @Nullable Duration interval;
 
 	private final ChangeHandler changeHandler;
 
 	private final List<SecretsChangeListener> listeners;
 
-	private final ScheduledExecutorService scheduler;
+	private final Object monitor = new Object();
 
-	private volatile boolean started;
+	private @Nullable ScheduledFuture<?> next;
 
-	InfisicalSecretsPoller(ConfigurableEnvironment environment, InfisicalConfigDataClients clients, Duration interval,
-			ChangeHandler changeHandler, List<SecretsChangeListener> listeners) {
-		if (interval.isZero() || interval.isNegative()) {
+	private boolean running;
+
+	/**
+	 * Create a poller.
+	 * @param environment the environment whose imports to poll
+	 * @param clients the clients that read them
+	 * @param interval the polling interval, or {@code null} to read only when asked
+	 * @param changeHandler what to do with changes
+	 * @param listeners who to tell of changes
+	 */
+	InfisicalSecretsPoller(ConfigurableEnvironment environment, InfisicalConfigDataClients clients,
+			@Nullable Duration interval, ChangeHandler changeHandler, List<SecretsChangeListener> listeners) {
+		if (interval != null && (interval.isZero() || interval.isNegative())) {
 			throw new IllegalArgumentException("'interval' must be positive");
 		}
 		this.environment = environment;
@@ -70,33 +78,42 @@ class InfisicalSecretsPoller implements ApplicationListener<ApplicationReadyEven
 		this.interval = interval;
 		this.changeHandler = changeHandler;
 		this.listeners = List.copyOf(listeners);
-		this.scheduler = Executors.newSingleThreadScheduledExecutor((runnable) -> {
-			Thread thread = new Thread(runnable, "infisical-secrets-poll");
-			thread.setDaemon(true);
-			return thread;
-		});
 	}
 
 	@Override
-	public void onApplicationEvent(ApplicationReadyEvent event) {
-		if (event.getApplicationContext().getEnvironment() != this.environment || this.started) {
-			return;
+	public void start() {
+		synchronized (this.monitor) {
+			this.running = true;
+			scheduleNext();
 		}
-		this.started = true;
-		scheduleNext();
 	}
 
+	@Override
+	public void stop() {
+		synchronized (this.monitor) {
+			this.running = false;
+			if (this.next != null) {
+				this.next.cancel(false);
+				this.next = null;
+			}
+		}
+	}
+
+	@Override
+	public boolean isRunning() {
+		synchronized (this.monitor) {
+			return this.running;
+		}
+	}
+
+	// with the monitor held
 	private void scheduleNext() {
-		if (!this.scheduler.isShutdown()) {
+		if (this.running && this.interval != null) {
 			// 80% to 120% of the interval, so that many instances do not poll in step
 			long millis = this.interval.toMillis();
 			long delay = millis * 4 / 5 + ThreadLocalRandom.current().nextLong(Math.max(1, millis * 2 / 5));
-			try {
-				this.scheduler.schedule(this::pollAndReschedule, delay, TimeUnit.MILLISECONDS);
-			}
-			catch (RuntimeException ex) {
-				// shut down meanwhile
-			}
+			this.next = this.clients.getScheduler()
+				.schedule(this::pollAndReschedule, this.clients.getScheduler().getClock().instant().plusMillis(delay));
 		}
 	}
 
@@ -108,7 +125,9 @@ class InfisicalSecretsPoller implements ApplicationListener<ApplicationReadyEven
 			logger.warn("Polling Infisical for changed secrets failed; keeping the current values: " + ex.getMessage());
 		}
 		finally {
-			scheduleNext();
+			synchronized (this.monitor) {
+				scheduleNext();
+			}
 		}
 	}
 
@@ -117,12 +136,21 @@ class InfisicalSecretsPoller implements ApplicationListener<ApplicationReadyEven
 	 * @return the names of the properties that changed
 	 */
 	Set<String> poll() {
+		return poll((location) -> true);
+	}
+
+	/**
+	 * Check the imported locations that match once: one read per location, however many
+	 * imports (prefixes) it serves.
+	 * @param which the locations to check
+	 * @return the names of the properties that changed
+	 */
+	synchronized Set<String> poll(Predicate<SecretLocation> which) {
 		List<Change> changes = new ArrayList<>();
-		// one read per location and round, however many imports (prefixes) it serves
 		Map<SecretLocation, SecretsSnapshot> polled = new LinkedHashMap<>();
 		for (PropertySource<?> candidate : this.environment.getPropertySources()) {
 			if (unwrap(candidate) instanceof InfisicalPropertySource infisical) {
-				Change change = poll(infisical, polled);
+				Change change = poll(infisical, which, polled);
 				if (change != null) {
 					changes.add(change);
 				}
@@ -132,40 +160,24 @@ class InfisicalSecretsPoller implements ApplicationListener<ApplicationReadyEven
 		changes.forEach((change) -> names.addAll(change.names()));
 		if (!changes.isEmpty()) {
 			logger.info("Infisical secrets changed: " + names);
-			// the reload that a refresh runs uses what was just read: one read per
+			// the reload that a refresh runs serves what was just read: one read per
 			// change
-			this.clients.prefetched(polled);
-			try {
-				this.changeHandler.accept(changes);
-			}
-			finally {
-				this.clients.endPass();
-			}
+			this.clients.reloadWith(polled, () -> {
+				this.changeHandler.apply(changes);
+				return null;
+			});
 			notifyListeners(changes);
 		}
 		return names;
 	}
 
-	private void notifyListeners(List<Change> changes) {
-		for (Change change : changes) {
-			SecretLocation location = change.snapshot().getLocation();
-			for (SecretsChangeListener listener : this.listeners) {
-				try {
-					listener.secretsChanged(location, change.names());
-				}
-				catch (RuntimeException ex) {
-					logger.warn("An Infisical secrets listener failed: " + ex);
-				}
-			}
-		}
-	}
-
-	private @Nullable Change poll(InfisicalPropertySource source, Map<SecretLocation, SecretsSnapshot> polled) {
+	private @Nullable Change poll(InfisicalPropertySource source, Predicate<SecretLocation> which,
+			Map<SecretLocation, SecretsSnapshot> polled) {
 		SecretsSnapshot current = source.getSnapshot();
 		// an optional import skipped at startup is read again until it can be
 		SecretLocation location = source.isLoaded() ? Objects.requireNonNull(current).getLocation()
 				: source.getSkippedLocation();
-		if (location == null) {
+		if (location == null || !which.test(location)) {
 			return null;
 		}
 		SecretsSnapshot next = polled.get(location);
@@ -204,14 +216,23 @@ class InfisicalSecretsPoller implements ApplicationListener<ApplicationReadyEven
 		return new Change(source, next, names);
 	}
 
+	private void notifyListeners(List<Change> changes) {
+		for (Change change : changes) {
+			SecretLocation location = change.snapshot().getLocation();
+			for (SecretsChangeListener listener : this.listeners) {
+				try {
+					listener.secretsChanged(location, change.names());
+				}
+				catch (RuntimeException ex) {
+					logger.warn("An Infisical secrets listener failed: " + ex);
+				}
+			}
+		}
+	}
+
 	private static PropertySource<?> unwrap(PropertySource<?> source) {
 		// spring-cloud-context's legacy bootstrap wraps located property sources
 		return BOOTSTRAP_PRESENT ? BootstrapSources.unwrap(source) : source;
-	}
-
-	@Override
-	public void destroy() {
-		this.scheduler.shutdownNow();
 	}
 
 	/**
@@ -231,15 +252,22 @@ class InfisicalSecretsPoller implements ApplicationListener<ApplicationReadyEven
 	}
 
 	/**
-	 * What to do with changes.
+	 * What to do with changes: refresh the application (re-running config data, which
+	 * serves what the poll read) or update the property sources in place.
 	 */
 	@FunctionalInterface
-	interface ChangeHandler extends Consumer<List<Change>> {
+	interface ChangeHandler {
 
 		/**
 		 * Update the property sources in place.
 		 */
 		ChangeHandler IN_PLACE = (changes) -> changes.forEach((change) -> change.source().update(change.snapshot()));
+
+		/**
+		 * Make the application serve the changes.
+		 * @param changes the changes, at least one
+		 */
+		void apply(List<Change> changes);
 
 	}
 

@@ -3,7 +3,7 @@ package io.github.infisicalawsauth.autoconfigure.event;
 import java.time.Instant;
 import java.util.Set;
 
-import io.github.infisicalawsauth.InfisicalException;
+import io.github.infisicalawsauth.InfisicalLoginException;
 import io.github.infisicalawsauth.secrets.SecretLocation;
 import io.github.infisicalawsauth.secrets.SecretsChangeListener;
 import io.github.infisicalawsauth.token.TokenLifecycleListener;
@@ -31,8 +31,8 @@ public class InfisicalEventPublisher implements TokenLifecycleListener, SecretsC
 	}
 
 	@Override
-	public void loggedIn(Instant expiresAt) {
-		this.publisher.publishEvent(new InfisicalLoggedInEvent(this, expiresAt));
+	public void loggedIn(Instant expiresAt, boolean callerWaited) {
+		this.publisher.publishEvent(new InfisicalLoggedInEvent(this, expiresAt, callerWaited));
 	}
 
 	@Override
@@ -41,9 +41,13 @@ public class InfisicalEventPublisher implements TokenLifecycleListener, SecretsC
 	}
 
 	@Override
-	public void refreshFailed(InfisicalException failure, int failuresInARow, @Nullable Instant keepingUntil) {
-		this.publisher.publishEvent(new InfisicalTokenRefreshFailedEvent(this, String.valueOf(failure.getMessage()),
-				failuresInARow, keepingUntil));
+	public void refreshFailed(InfisicalLoginException failure, int failuresInARow, @Nullable Instant keepingUntil) {
+		this.publisher.publishEvent(new InfisicalTokenRefreshFailedEvent(this, failure, failuresInARow, keepingUntil));
+	}
+
+	@Override
+	public void tokenDropped(Instant expiresAt) {
+		this.publisher.publishEvent(new InfisicalTokenDroppedEvent(this, expiresAt));
 	}
 
 	@Override

@@ -2,18 +2,20 @@ package io.github.infisicalawsauth.autoconfigure.event;
 
 import java.time.Instant;
 
+import io.github.infisicalawsauth.InfisicalLoginException;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Published when a background refresh of the token failed; it is tried again with backoff
- * while the held token, if still valid, keeps being served.
+ * Published when a login or refresh failed. Transient failures, and any failure while the
+ * held token is still valid, are tried again with backoff; meanwhile the held token, if
+ * still valid, keeps being served.
  *
  * @author Infisical AWS Auth contributors
  * @since 0.1.0
  */
 public class InfisicalTokenRefreshFailedEvent extends InfisicalEvent {
 
-	private final String reason;
+	private final InfisicalLoginException failure;
 
 	private final int failuresInARow;
 
@@ -22,29 +24,45 @@ public class InfisicalTokenRefreshFailedEvent extends InfisicalEvent {
 	/**
 	 * Create a new event.
 	 * @param source what published the event
-	 * @param reason the failure's message, holding no secret
-	 * @param failuresInARow how many refreshes failed in a row
+	 * @param failure the failure, whose message holds no secret
+	 * @param failuresInARow how many attempts failed in a row
 	 * @param keepingUntil until when the held token is still served, or {@code null} if
 	 * no valid token is held
 	 */
-	public InfisicalTokenRefreshFailedEvent(Object source, String reason, int failuresInARow,
+	public InfisicalTokenRefreshFailedEvent(Object source, InfisicalLoginException failure, int failuresInARow,
 			@Nullable Instant keepingUntil) {
 		super(source);
-		this.reason = reason;
+		this.failure = failure;
 		this.failuresInARow = failuresInARow;
 		this.keepingUntil = keepingUntil;
 	}
 
 	/**
-	 * Return why the refresh failed.
-	 * @return the failure's message
+	 * Return the failure.
+	 * @return the exception, with the server's message and request id when it answered
 	 */
-	public String getReason() {
-		return this.reason;
+	public InfisicalLoginException getFailure() {
+		return this.failure;
 	}
 
 	/**
-	 * Return how many refreshes failed in a row.
+	 * Return why the attempt failed.
+	 * @return the reason
+	 */
+	public InfisicalLoginException.Reason getReason() {
+		return this.failure.getReason();
+	}
+
+	/**
+	 * Return whether the failure is transient, so that trying again may succeed.
+	 * @return {@code true} if transient
+	 */
+	public boolean isTransient() {
+		return this.failure.isTransient();
+	}
+
+	/**
+	 * Return how many attempts failed in a row.
 	 * @return the count, at least 1
 	 */
 	public int getFailuresInARow() {
@@ -57,6 +75,12 @@ public class InfisicalTokenRefreshFailedEvent extends InfisicalEvent {
 	 */
 	public @Nullable Instant getKeepingUntil() {
 		return this.keepingUntil;
+	}
+
+	@Override
+	public String toString() {
+		return "InfisicalTokenRefreshFailedEvent[reason=" + getReason() + ", failuresInARow=" + this.failuresInARow
+				+ ", keepingUntil=" + this.keepingUntil + "]";
 	}
 
 }

@@ -1,6 +1,6 @@
 /**
  * Spring application events of the Infisical starter: logins, token refreshes, refresh
- * failures, rejected tokens and changed secrets.
+ * failures, dropped and rejected tokens, and changed secrets.
  */
 @NullMarked
 package io.github.infisicalawsauth.autoconfigure.event;

@@ -108,10 +108,10 @@ class InfisicalActuatorAutoConfigurationTests {
 			InfisicalTestFixtures.configure(server, Duration.ofHours(1), Duration.ofDays(1));
 			server.stop();
 			LifecycleAwareTokenProvider provider = InfisicalTestFixtures.provider(server, Duration.ofMinutes(1))
-				.failFast(false)
 				.build();
 			try {
 				provider.start();
+				await().atMost(Duration.ofSeconds(5)).until(() -> provider.getStatus().failuresInARow() > 0);
 				HealthIndicator indicator = new InfisicalHealthIndicator(provider, new StandardEnvironment(),
 						Clock.systemUTC());
 				Health down = indicator.health();

@@ -12,7 +12,6 @@ import io.github.infisicalawsauth.autoconfigure.InfisicalProperties;
 import io.github.infisicalawsauth.autoconfigure.InfisicalSecretsAutoConfiguration;
 import io.github.infisicalawsauth.client.InfisicalHttpClient;
 import io.github.infisicalawsauth.secrets.InfisicalSecretsClient;
-import org.apache.commons.logging.LogFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -27,7 +26,7 @@ import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
-import org.springframework.cloud.endpoint.event.RefreshEvent;
+import org.springframework.cloud.context.refresh.ContextRefresher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -48,7 +47,8 @@ class InfisicalConfigDataAutoConfigurationTests {
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(InfisicalConfigDataAutoConfiguration.class,
 				InfisicalAutoConfiguration.class, InfisicalSecretsAutoConfiguration.class))
-		.withPropertyValues("infisical.site-url=http://127.0.0.1:1", "infisical.aws-auth.identity-id=id-1");
+		.withPropertyValues("infisical.site-url=http://127.0.0.1:1", "infisical.aws-auth.identity-id=id-1",
+				"infisical.token.fail-fast=false");
 
 	@AfterEach
 	void closeClients() {
@@ -66,20 +66,19 @@ class InfisicalConfigDataAutoConfigurationTests {
 	@Test
 	void configDataClientsBecomeTheApplicationsBeans() {
 		InfisicalConfigDataClients clients = clients(null);
-		this.runner.withInitializer((context) -> context.getBeanFactory().registerSingleton("clients", clients))
-			.run((context) -> {
-				assertThat(context).hasSingleBean(InfisicalTokenProvider.class)
-					.hasSingleBean(InfisicalHttpClient.class)
-					.hasSingleBean(InfisicalSecretsClient.class);
-				assertThat(context.getBean(InfisicalTokenProvider.class)).isSameAs(clients.getTokenProvider());
-				assertThat(context.getBean(InfisicalHttpClient.class)).isSameAs(clients.getHttpClient());
-			});
+		this.runner.withInitializer((context) -> clients.promote(context)).run((context) -> {
+			assertThat(context).hasSingleBean(InfisicalTokenProvider.class)
+				.hasSingleBean(InfisicalHttpClient.class)
+				.hasSingleBean(InfisicalSecretsClient.class);
+			assertThat(context.getBean(InfisicalTokenProvider.class)).isSameAs(clients.getTokenProvider());
+			assertThat(context.getBean(InfisicalHttpClient.class)).isSameAs(clients.getHttpClient());
+		});
 	}
 
 	@Test
 	void userTokenProviderWinsOverConfigData() {
 		InfisicalConfigDataClients clients = clients(null);
-		this.runner.withInitializer((context) -> context.getBeanFactory().registerSingleton("clients", clients))
+		this.runner.withInitializer((context) -> clients.promote(context))
 			.withUserConfiguration(UserTokenProviderConfiguration.class)
 			.run((context) -> {
 				assertThat(context).hasSingleBean(InfisicalTokenProvider.class);
@@ -88,9 +87,9 @@ class InfisicalConfigDataAutoConfigurationTests {
 	}
 
 	@Test
-	void pollsWithRefreshEventsWhenRefreshIntervalIsSet() {
+	void pollsWithAContextRefreshWhenRefreshIntervalIsSet() {
 		InfisicalConfigDataClients clients = clients(null);
-		this.runner.withInitializer((context) -> context.getBeanFactory().registerSingleton("clients", clients))
+		this.runner.withInitializer((context) -> clients.promote(context))
 			.withPropertyValues("infisical.secrets.refresh-interval=30s")
 			.run((context) -> {
 				assertThat(context).hasSingleBean(InfisicalSecretsPoller.class)
@@ -101,15 +100,11 @@ class InfisicalConfigDataAutoConfigurationTests {
 	}
 
 	@Test
-	void updatesInPlaceWithoutSpringCloudContextOrWhenRefreshIsDisabled() {
+	void updatesInPlaceWithoutSpringCloudContext() {
 		InfisicalConfigDataClients clients = clients(null);
-		ApplicationContextRunner polling = this.runner
-			.withInitializer((context) -> context.getBeanFactory().registerSingleton("clients", clients))
-			.withPropertyValues("infisical.secrets.refresh-interval=30s");
-		polling.withClassLoader(new FilteredClassLoader(RefreshEvent.class))
-			.run((context) -> assertThat(context.getBean(InfisicalSecretsPoller.ChangeHandler.class))
-				.isSameAs(InfisicalSecretsPoller.ChangeHandler.IN_PLACE));
-		polling.withPropertyValues("spring.cloud.refresh.enabled=false")
+		this.runner.withInitializer((context) -> clients.promote(context))
+			.withPropertyValues("infisical.secrets.refresh-interval=30s")
+			.withClassLoader(new FilteredClassLoader(ContextRefresher.class))
 			.run((context) -> assertThat(context.getBean(InfisicalSecretsPoller.ChangeHandler.class))
 				.isSameAs(InfisicalSecretsPoller.ChangeHandler.IN_PLACE));
 	}
@@ -117,7 +112,7 @@ class InfisicalConfigDataAutoConfigurationTests {
 	@Test
 	void invalidRefreshIntervalNamesTheProperty() {
 		InfisicalConfigDataClients clients = clients(null);
-		this.runner.withInitializer((context) -> context.getBeanFactory().registerSingleton("clients", clients))
+		this.runner.withInitializer((context) -> clients.promote(context))
 			.withPropertyValues("infisical.secrets.refresh-interval=0s")
 			.run((context) -> assertThat(context.getStartupFailure()).rootCause()
 				.hasMessageContaining("infisical.secrets.refresh-interval"));
@@ -126,7 +121,7 @@ class InfisicalConfigDataAutoConfigurationTests {
 	@Test
 	void disabledCreatesNothing() {
 		InfisicalConfigDataClients clients = clients(null);
-		this.runner.withInitializer((context) -> context.getBeanFactory().registerSingleton("clients", clients))
+		this.runner.withInitializer((context) -> clients.promote(context))
 			.withPropertyValues("infisical.enabled=false", "infisical.secrets.refresh-interval=30s")
 			.run((context) -> assertThat(context).doesNotHaveBean(InfisicalTokenProvider.class)
 				.doesNotHaveBean(InfisicalSecretsPoller.class));
@@ -135,7 +130,7 @@ class InfisicalConfigDataAutoConfigurationTests {
 	@Test
 	void warnsOnceWhenAnAwsCredentialsBeanIsNotWhatConfigDataSignedWith(CapturedOutput output) {
 		InfisicalConfigDataClients clients = clients(null);
-		this.runner.withInitializer((context) -> context.getBeanFactory().registerSingleton("clients", clients))
+		this.runner.withInitializer((context) -> clients.promote(context))
 			.withBean(AwsCredentialsProvider.class, InfisicalTestFixtures::credentials)
 			.run((context) -> assertThat(context).hasNotFailed());
 		assertThat(output.getOut().split(WARNING, -1)).hasSize(2);
@@ -149,7 +144,7 @@ class InfisicalConfigDataAutoConfigurationTests {
 	void doesNotWarnWhenConfigDataSignedWithTheSameProvider(CapturedOutput output) {
 		AwsCredentialsProvider shared = InfisicalTestFixtures.credentials();
 		InfisicalConfigDataClients clients = clients(shared);
-		this.runner.withInitializer((context) -> context.getBeanFactory().registerSingleton("clients", clients))
+		this.runner.withInitializer((context) -> clients.promote(context))
 			.withBean(AwsCredentialsProvider.class, () -> shared)
 			.run((context) -> assertThat(context).hasNotFailed());
 		assertThat(output).doesNotContain(WARNING);
@@ -165,8 +160,7 @@ class InfisicalConfigDataAutoConfigurationTests {
 		Binder binder = new Binder(new MapConfigurationPropertySource(Map.of("infisical.site-url", "http://127.0.0.1:1",
 				"infisical.aws-auth.identity-id", "id-1", "infisical.token.fail-fast", "false")));
 		InfisicalProperties properties = binder.bind(InfisicalProperties.PREFIX, InfisicalProperties.class).get();
-		InfisicalConfigDataClients clients = InfisicalConfigDataClients.get(bootstrap, properties, binder,
-				LogFactory.getLog(getClass()));
+		InfisicalConfigDataClients clients = InfisicalConfigDataClients.get(bootstrap, properties, binder);
 		this.created.add(clients);
 		return clients;
 	}

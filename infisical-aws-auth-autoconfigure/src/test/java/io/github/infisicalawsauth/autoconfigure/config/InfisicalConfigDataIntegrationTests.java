@@ -37,7 +37,6 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.cloud.context.config.annotation.RefreshScope;
 import org.springframework.cloud.context.environment.EnvironmentChangeEvent;
 import org.springframework.cloud.context.refresh.ContextRefresher;
-import org.springframework.cloud.endpoint.event.RefreshEvent;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.AnnotationConfigApplicationContext;
@@ -332,7 +331,7 @@ class InfisicalConfigDataIntegrationTests {
 		RefreshScoped refreshScoped = context.getBean(RefreshScoped.class);
 		DbProperties properties = context.getBean(DbProperties.class);
 		ChangeListener listener = context.getBean(ChangeListener.class);
-		RefreshEventCounter refreshEvents = context.getBean(RefreshEventCounter.class);
+		RefreshCounter refreshEvents = context.getBean(RefreshCounter.class);
 		assertThat(refreshScoped.getPassword()).isEqualTo(DB_PASSWORD);
 		await().atMost(Duration.ofSeconds(5)).until(() -> server.requests("/api/v4/secrets").size() >= 4);
 		// polls that find no change publish nothing
@@ -362,7 +361,7 @@ class InfisicalConfigDataIntegrationTests {
 		ConfigurableApplicationContext context = run(server,
 				"--spring.config.import=infisical:,infisical:/unchanged,infisical:/unchanged?prefix=again.",
 				"--infisical.secrets.refresh-interval=1h");
-		RefreshEventCounter refreshEvents = context.getBean(RefreshEventCounter.class);
+		RefreshCounter refreshEvents = context.getBean(RefreshCounter.class);
 		InfisicalSecretsPoller poller = context.getBean(InfisicalSecretsPoller.class);
 		int start = server.requests("/api/v4/secrets").size();
 		assertThat(poller.poll()).isEmpty();
@@ -398,7 +397,7 @@ class InfisicalConfigDataIntegrationTests {
 		assertThat(poller.poll()).isEmpty();
 		List<RecordedRequest> requests = server.requests("/api/v4/secrets");
 		assertThat(requests.get(requests.size() - 1).header("If-None-Match")).isEqualTo(etag);
-		assertThat(context.getBean(RefreshEventCounter.class).count).hasValue(0);
+		assertThat(context.getBean(RefreshCounter.class).count).hasValue(0);
 	}
 
 	@Test
@@ -435,6 +434,23 @@ class InfisicalConfigDataIntegrationTests {
 		server.project(PROJECT).environment("dev").secret("DB_PASSWORD", NEW_DB_PASSWORD);
 		await().atMost(Duration.ofSeconds(5))
 			.until(() -> NEW_DB_PASSWORD.equals(context.getEnvironment().getProperty("DB_PASSWORD")));
+	}
+
+	@Test
+	void changesArriveOnceWithRefreshAutoConfigurationExcluded() {
+		InfisicalTestServer server = server(Generation.CURRENT);
+		server.project(PROJECT).environment("dev").secret("DB_PASSWORD", DB_PASSWORD);
+		// spring-cloud-context is there, its refresh is not: no ContextRefresher bean
+		ConfigurableApplicationContext context = run(server, "--spring.config.import=infisical:",
+				"--infisical.secrets.refresh-interval=1h",
+				"--spring.autoconfigure.exclude=org.springframework.cloud.autoconfigure.RefreshAutoConfiguration");
+		assertThat(context.getBeanProvider(ContextRefresher.class).getIfAvailable()).isNull();
+		InfisicalSecretsPoller poller = context.getBean(InfisicalSecretsPoller.class);
+		server.project(PROJECT).environment("dev").secret("DB_PASSWORD", NEW_DB_PASSWORD);
+		assertThat(poller.poll()).containsExactly("DB_PASSWORD");
+		assertThat(context.getEnvironment().getProperty("DB_PASSWORD")).isEqualTo(NEW_DB_PASSWORD);
+		// announced once: the next poll finds nothing new
+		assertThat(poller.poll()).isEmpty();
 	}
 
 	@Test
@@ -486,7 +502,8 @@ class InfisicalConfigDataIntegrationTests {
 				"--infisical.aws-auth.region=us-east-1", "--infisical.secrets.project-id=" + PROJECT,
 				"--infisical.secrets.environment=dev", "--infisical.retry.initial-interval=50ms",
 				"--infisical.retry.max-interval=200ms", "--infisical.retry.max-elapsed-time=1s",
-				"--spring.main.banner-mode=off", "--logging.level.io.github.infisicalawsauth=debug"));
+				"--infisical.token.max-wait=500ms", "--spring.main.banner-mode=off",
+				"--logging.level.io.github.infisicalawsauth=debug"));
 		arguments.addAll(List.of(args));
 		// a later argument replaces an earlier one of the same name
 		Map<String, String> byName = new LinkedHashMap<>();
@@ -534,8 +551,8 @@ class InfisicalConfigDataIntegrationTests {
 		}
 
 		@Bean
-		RefreshEventCounter refreshEventCounter() {
-			return new RefreshEventCounter();
+		RefreshCounter refreshCounter() {
+			return new RefreshCounter();
 		}
 
 	}
@@ -579,12 +596,13 @@ class InfisicalConfigDataIntegrationTests {
 
 	}
 
-	static class RefreshEventCounter implements ApplicationListener<RefreshEvent> {
+	// every context refresh publishes one EnvironmentChangeEvent
+	static class RefreshCounter implements ApplicationListener<EnvironmentChangeEvent> {
 
 		final AtomicInteger count = new AtomicInteger();
 
 		@Override
-		public void onApplicationEvent(RefreshEvent event) {
+		public void onApplicationEvent(EnvironmentChangeEvent event) {
 			this.count.incrementAndGet();
 		}
 

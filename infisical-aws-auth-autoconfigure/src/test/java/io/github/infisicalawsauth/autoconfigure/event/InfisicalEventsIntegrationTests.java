@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import io.github.infisicalawsauth.InfisicalLoginException;
 import io.github.infisicalawsauth.InfisicalTestFixtures;
 import io.github.infisicalawsauth.secrets.InfisicalSecretsClient;
 import io.github.infisicalawsauth.secrets.SecretLocation;
@@ -47,10 +48,14 @@ class InfisicalEventsIntegrationTests {
 
 	@Test
 	void tokenEventsWithoutConfigData() {
-		InfisicalTestServer server = server(Duration.ofSeconds(2));
+		InfisicalTestServer server = server(Duration.ofSeconds(4));
 		ConfigurableApplicationContext context = run(server, "--infisical.token.refresh-before-expiry=1s");
 		Events events = context.getBean(Events.class);
-		assertThat(events.received).first().isInstanceOf(InfisicalLoggedInEvent.class);
+		// events arrive on the provider's event thread
+		await().atMost(Duration.ofSeconds(5)).until(() -> !events.received.isEmpty());
+		assertThat(events.received).first()
+			.isInstanceOfSatisfying(InfisicalLoggedInEvent.class,
+					(event) -> assertThat(event.isCallerWaited()).isTrue());
 		await().atMost(Duration.ofSeconds(5))
 			.until(() -> events.of(InfisicalTokenRefreshedEvent.class).stream().anyMatch((event) -> event.isRenewed()));
 		// a refused renewal falls back to a login, a refused login is a failed refresh
@@ -61,7 +66,9 @@ class InfisicalEventsIntegrationTests {
 		InfisicalTokenRefreshFailedEvent failed = events.of(InfisicalTokenRefreshFailedEvent.class).get(0);
 		assertThat(failed.getFailuresInARow()).isOne();
 		assertThat(failed.getKeepingUntil()).isNotNull();
-		assertThat(failed.getReason()).contains("503");
+		assertThat(failed.getReason()).isEqualTo(InfisicalLoginException.Reason.SERVER_ERROR);
+		assertThat(failed.getFailure()).hasMessageContaining("503");
+		assertThat(failed.isTransient()).isTrue();
 		// the next attempt succeeds
 		await().atMost(Duration.ofSeconds(5))
 			.until(() -> events.of(InfisicalTokenRefreshedEvent.class).size() > refreshes);
@@ -79,7 +86,7 @@ class InfisicalEventsIntegrationTests {
 		Events events = context.getBean(Events.class);
 		// the login happened while the configuration loaded: reported when the context
 		// started
-		assertThat(events.of(InfisicalLoggedInEvent.class)).hasSize(1);
+		await().atMost(Duration.ofSeconds(5)).until(() -> events.of(InfisicalLoggedInEvent.class).size() == 1);
 		server.project(PROJECT).environment("dev").secret("DB_PASSWORD", "second").secret("ADDED", "new");
 		await().atMost(Duration.ofSeconds(5)).until(() -> !events.of(InfisicalSecretsChangedEvent.class).isEmpty());
 		InfisicalSecretsChangedEvent changed = events.of(InfisicalSecretsChangedEvent.class).get(0);

@@ -1,12 +1,12 @@
-package io.github.infisicalawsauth.client;
+package io.github.infisicalawsauth.secrets;
 
 /**
- * Generation of the Infisical server, as far as a client has learned it.
+ * Generation of the Infisical server, as far as a secrets reader has learned it: it picks
+ * the secrets route.
  *
  * @author Infisical AWS Auth contributors
- * @since 0.1.0
  */
-public enum ServerGeneration {
+enum ServerGeneration {
 
 	/**
 	 * Not known yet: no secrets were read.

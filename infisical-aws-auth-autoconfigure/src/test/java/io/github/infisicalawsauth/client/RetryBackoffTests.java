@@ -21,13 +21,13 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /**
- * Tests for {@link RetryPolicy}.
+ * Tests for {@link RetryBackoff}.
  *
  * @author Infisical AWS Auth contributors
  */
-class RetryPolicyTests {
+class RetryBackoffTests {
 
-	private final RetryPolicy policy = RetryPolicy.builder()
+	private final RetryBackoff policy = RetryBackoff.builder()
 		.initialInterval(Duration.ofSeconds(1))
 		.maxInterval(Duration.ofSeconds(30))
 		.random(() -> 0.999999)
@@ -43,9 +43,9 @@ class RetryPolicyTests {
 
 	@Test
 	void backoffHasJitterBetweenHalfAndFullDelay() {
-		RetryPolicy low = RetryPolicy.builder().random(() -> 0).build();
+		RetryBackoff low = RetryBackoff.builder().random(() -> 0).build();
 		assertThat(low.backoff(3, null)).isEqualTo(Duration.ofSeconds(2));
-		RetryPolicy mid = RetryPolicy.builder().random(() -> 0.5).build();
+		RetryBackoff mid = RetryBackoff.builder().random(() -> 0.5).build();
 		assertThat(mid.backoff(3, null)).isEqualTo(Duration.ofSeconds(3));
 	}
 
@@ -53,7 +53,7 @@ class RetryPolicyTests {
 	void backoffHonoursLongerRetryAfterWithALittleJitter() {
 		assertThat(this.policy.backoff(1, Duration.ofSeconds(7))).isBetween(Duration.ofSeconds(7),
 				Duration.ofMillis(7250));
-		RetryPolicy low = RetryPolicy.builder().random(() -> 0).build();
+		RetryBackoff low = RetryBackoff.builder().random(() -> 0).build();
 		assertThat(low.backoff(1, Duration.ofSeconds(7))).isEqualTo(Duration.ofSeconds(7));
 		assertThat(this.policy.backoff(5, Duration.ofSeconds(1))).isBetween(Duration.ofMillis(15999),
 				Duration.ofSeconds(16));
@@ -61,7 +61,7 @@ class RetryPolicyTests {
 
 	@Test
 	void withMaxAttemptsKeepsTheRest() {
-		RetryPolicy limited = this.policy.withMaxAttempts(3);
+		RetryBackoff limited = this.policy.withMaxAttempts(3);
 		assertThat(limited.getMaxAttempts()).isEqualTo(3);
 		assertThat(limited.getMaxElapsed()).isEqualTo(this.policy.getMaxElapsed());
 		assertThat(limited.backoff(2, null)).isEqualTo(this.policy.backoff(2, null));
@@ -70,7 +70,7 @@ class RetryPolicyTests {
 
 	@Test
 	void runStopsWhenTheTimeBudgetOnTheClockIsSpent() {
-		RetryPolicy quick = RetryPolicy.builder()
+		RetryBackoff quick = RetryBackoff.builder()
 			.initialInterval(Duration.ofMillis(1))
 			.maxInterval(Duration.ofMillis(1))
 			.maxElapsed(Duration.ofSeconds(5))
@@ -105,7 +105,7 @@ class RetryPolicyTests {
 		assertThatExceptionOfType(InfisicalException.class).isThrownBy(() -> quick.run(clock, () -> {
 			now.addAndGet(2000);
 			throw new InfisicalConnectionException("down", new IOException());
-		}, new RetryPolicy.Listener() {
+		}, new RetryBackoff.Listener() {
 
 			@Override
 			public void retrying(InfisicalException failure, int attempts, Duration wait) {
@@ -125,13 +125,13 @@ class RetryPolicyTests {
 
 	@Test
 	void runRethrowsWhatIsNotRetryableAtOnceAndStopsAtMaxAttempts() {
-		RetryPolicy quick = RetryPolicy.builder()
+		RetryBackoff quick = RetryBackoff.builder()
 			.initialInterval(Duration.ofMillis(1))
 			.maxInterval(Duration.ofMillis(1))
 			.maxAttempts(3)
 			.build();
 		AtomicInteger calls = new AtomicInteger();
-		RetryPolicy.Listener listener = (failure, attempts, wait) -> {
+		RetryBackoff.Listener listener = (failure, attempts, wait) -> {
 		};
 		InfisicalException configuration = new InfisicalException("bad configuration");
 		assertThatExceptionOfType(InfisicalException.class).isThrownBy(() -> quick.run(Clock.systemUTC(), () -> {
@@ -159,20 +159,20 @@ class RetryPolicyTests {
 	void retryAfterIsFoundAmongTheCauses() {
 		InfisicalApiException api = new InfisicalApiException("GET /api/v4/secrets", 429, null, "slow down", null,
 				Duration.ofSeconds(7));
-		assertThat(RetryPolicy.retryAfter(new InfisicalException("wrapped", api))).isEqualTo(Duration.ofSeconds(7));
-		assertThat(RetryPolicy.retryAfter(new InfisicalException("no answer"))).isNull();
+		assertThat(RetryBackoff.retryAfter(new InfisicalException("wrapped", api))).isEqualTo(Duration.ofSeconds(7));
+		assertThat(RetryBackoff.retryAfter(new InfisicalException("no answer"))).isNull();
 	}
 
 	@Test
 	void builderChecksArguments() {
-		assertThatIllegalArgumentException().isThrownBy(() -> RetryPolicy.builder().initialInterval(Duration.ZERO))
+		assertThatIllegalArgumentException().isThrownBy(() -> RetryBackoff.builder().initialInterval(Duration.ZERO))
 			.withMessageContaining("'initialInterval'");
-		assertThatIllegalArgumentException().isThrownBy(() -> RetryPolicy.builder().multiplier(0.5))
+		assertThatIllegalArgumentException().isThrownBy(() -> RetryBackoff.builder().multiplier(0.5))
 			.withMessageContaining("'multiplier'");
-		assertThatIllegalArgumentException().isThrownBy(() -> RetryPolicy.builder().maxAttempts(0))
+		assertThatIllegalArgumentException().isThrownBy(() -> RetryBackoff.builder().maxAttempts(0))
 			.withMessageContaining("'maxAttempts'");
 		assertThatIllegalArgumentException()
-			.isThrownBy(() -> RetryPolicy.builder()
+			.isThrownBy(() -> RetryBackoff.builder()
 				.initialInterval(Duration.ofSeconds(10))
 				.maxInterval(Duration.ofSeconds(1))
 				.build())

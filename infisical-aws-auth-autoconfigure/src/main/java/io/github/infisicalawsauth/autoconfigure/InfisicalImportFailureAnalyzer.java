@@ -1,5 +1,6 @@
-package io.github.infisicalawsauth.autoconfigure.config;
+package io.github.infisicalawsauth.autoconfigure;
 
+import io.github.infisicalawsauth.InfisicalImportException;
 import io.github.infisicalawsauth.InfisicalLoginException;
 
 import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;

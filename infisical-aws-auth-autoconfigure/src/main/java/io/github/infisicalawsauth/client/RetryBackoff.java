@@ -14,12 +14,15 @@ import org.jspecify.annotations.Nullable;
 /**
  * How calls to Infisical retry transient failures (network errors, HTTP 5xx and 429):
  * exponential backoff with jitter, never shorter than the server's {@code Retry-After},
- * within a time budget and a number of attempts.
+ * within a time budget and a number of attempts. Spring Framework's
+ * {@code org.springframework.core.retry} has no notion of {@code Retry-After}, hence this
+ * small type. The token provider only takes its {@link #backoff waits} and retries on its
+ * own scheduler; secret reads {@link #run run} it on the reading thread.
  *
  * @author Infisical AWS Auth contributors
  * @since 0.1.0
  */
-public final class RetryPolicy {
+public final class RetryBackoff {
 
 	private final Duration initialInterval;
 
@@ -33,13 +36,16 @@ public final class RetryPolicy {
 
 	private final DoubleSupplier random;
 
-	private RetryPolicy(Builder builder) {
+	private final Sleeper sleeper;
+
+	private RetryBackoff(Builder builder) {
 		this.initialInterval = builder.initialInterval;
 		this.maxInterval = builder.maxInterval;
 		this.multiplier = builder.multiplier;
 		this.maxElapsed = builder.maxElapsed;
 		this.maxAttempts = builder.maxAttempts;
 		this.random = builder.random;
+		this.sleeper = builder.sleeper;
 	}
 
 	/**
@@ -56,13 +62,14 @@ public final class RetryPolicy {
 	 * @param maxAttempts at least 1
 	 * @return the new policy
 	 */
-	public RetryPolicy withMaxAttempts(int maxAttempts) {
+	public RetryBackoff withMaxAttempts(int maxAttempts) {
 		Builder builder = new Builder();
 		builder.initialInterval = this.initialInterval;
 		builder.maxInterval = this.maxInterval;
 		builder.multiplier = this.multiplier;
 		builder.maxElapsed = this.maxElapsed;
 		builder.random = this.random;
+		builder.sleeper = this.sleeper;
 		return builder.maxAttempts(maxAttempts).build();
 	}
 
@@ -131,7 +138,7 @@ public final class RetryPolicy {
 				}
 				listener.retrying(ex, attempts, wait);
 				try {
-					Thread.sleep(wait.toMillis());
+					this.sleeper.sleep(wait);
 				}
 				catch (InterruptedException interrupted) {
 					Thread.currentThread().interrupt();
@@ -157,9 +164,25 @@ public final class RetryPolicy {
 
 	@Override
 	public String toString() {
-		return "RetryPolicy[initialInterval=" + this.initialInterval + ", maxInterval=" + this.maxInterval
+		return "RetryBackoff[initialInterval=" + this.initialInterval + ", maxInterval=" + this.maxInterval
 				+ ", multiplier=" + this.multiplier + ", maxElapsed=" + this.maxElapsed + ", maxAttempts="
 				+ this.maxAttempts + "]";
+	}
+
+	/**
+	 * Waits between the attempts of a {@link #run run}: {@link Thread#sleep} but in
+	 * tests, which record the waits instead of spending them.
+	 */
+	@FunctionalInterface
+	public interface Sleeper {
+
+		/**
+		 * Wait.
+		 * @param duration how long
+		 * @throws InterruptedException if the waiting thread is interrupted
+		 */
+		void sleep(Duration duration) throws InterruptedException;
+
 	}
 
 	/**
@@ -201,7 +224,7 @@ public final class RetryPolicy {
 	}
 
 	/**
-	 * Builder of {@link RetryPolicy}.
+	 * Builder of {@link RetryBackoff}.
 	 */
 	public static final class Builder {
 
@@ -217,7 +240,19 @@ public final class RetryPolicy {
 
 		private DoubleSupplier random = () -> ThreadLocalRandom.current().nextDouble();
 
+		private Sleeper sleeper = (duration) -> Thread.sleep(duration.toMillis());
+
 		private Builder() {
+		}
+
+		/**
+		 * Set how {@link RetryBackoff#run run} waits between attempts. For tests.
+		 * @param sleeper the sleeper
+		 * @return this builder
+		 */
+		public Builder sleeper(Sleeper sleeper) {
+			this.sleeper = Objects.requireNonNull(sleeper, "'sleeper' must not be null");
+			return this;
 		}
 
 		/**
@@ -293,11 +328,11 @@ public final class RetryPolicy {
 		 * Build the policy.
 		 * @return the policy
 		 */
-		public RetryPolicy build() {
+		public RetryBackoff build() {
 			if (this.maxInterval.compareTo(this.initialInterval) < 0) {
 				throw new IllegalArgumentException("'maxInterval' must not be shorter than 'initialInterval'");
 			}
-			return new RetryPolicy(this);
+			return new RetryBackoff(this);
 		}
 
 		private static Duration positive(Duration value, String name) {
