@@ -24,8 +24,8 @@ import org.jspecify.annotations.Nullable;
  * login with a replayed STS {@code GetCallerIdentity} request whose SigV4 signature it
  * verifies against {@link #addAwsCredentials registered credentials}, JWT access tokens
  * with TTL, max TTL and use limits, renewal and revocation, secrets and folder reads with
- * imports, references, hidden values and {@code ETag}s, and a stand-in for AWS STS
- * itself. Faults can be injected per path prefix.
+ * imports, references, hidden values and {@code ETag}s, webhooks that announce changes,
+ * and a stand-in for AWS STS itself. Faults can be injected per path prefix.
  * <p>
  * Routes: {@code POST /api/v1/auth/aws-auth/login},
  * {@code POST /api/v1/auth/token/renew}, {@code POST /api/v1/auth/token/revoke},
@@ -42,6 +42,13 @@ import org.jspecify.annotations.Nullable;
  * for a missing environment, which is how a client tells a missing folder from an empty
  * one there. Secrets and folder answers and their {@code ETag}s are rendered once per
  * change of the store, so conditional polling is cheap.
+ * <p>
+ * After a secret changes (added, changed, tagged or removed, or an import added), the
+ * server announces it as Infisical does: to the {@link EnvironmentSpec#addWebhook
+ * webhooks} whose path glob matches the folder, one {@link WebhookNotice JSON POST}
+ * (signed when the webhook has a secret key) per folder after a
+ * {@link Builder#webhookDelay(Duration) coalescing delay}. Folders that import the
+ * changed one are announced too. {@link #sendWebhooks} sends notices on demand.
  * <p>
  * {@code POST /} is the {@link #stsEndpoint() STS endpoint}, for the AWS SDK's own
  * {@code StsClient}: {@code GetCallerIdentity} and {@code AssumeRole} (of roles
@@ -91,6 +98,8 @@ public final class InfisicalTestServer implements AutoCloseable {
 
 	static final int DEFAULT_MAX_RECORDED_REQUESTS = 1000;
 
+	static final Duration DEFAULT_WEBHOOK_DELAY = Duration.ofSeconds(1);
+
 	private final Generation generation;
 
 	private final Clock clock;
@@ -104,6 +113,8 @@ public final class InfisicalTestServer implements AutoCloseable {
 	private final SecretStore store;
 
 	private final RenderedAnswers renderedAnswers;
+
+	private final WebhookSender webhookSender;
 
 	private final Faults faults = new Faults();
 
@@ -152,14 +163,16 @@ public final class InfisicalTestServer implements AutoCloseable {
 		this.idleTimeout = builder.idleTimeout;
 		this.maxRecordedRequests = builder.maxRecordedRequests;
 		this.tokens = new AccessTokens(this.generation, this.clock);
-		this.store = new SecretStore(this.clock);
-		this.renderedAnswers = new RenderedAnswers(this.store);
 		AtomicInteger threadNumber = new AtomicInteger();
 		this.executor = Executors.newCachedThreadPool((runnable) -> {
 			Thread thread = new Thread(runnable, "infisical-test-server-" + threadNumber.incrementAndGet());
 			thread.setDaemon(true);
 			return thread;
 		});
+		this.store = new SecretStore(this.clock, this.generation);
+		this.renderedAnswers = new RenderedAnswers(this.store);
+		this.webhookSender = new WebhookSender(this.store, builder.webhookDelay, this.executor);
+		this.store.addListener(this.webhookSender);
 		this.handler = new RequestHandler(this);
 		this.httpServer = bind(builder.port);
 		this.port = this.httpServer.port();
@@ -255,6 +268,7 @@ public final class InfisicalTestServer implements AutoCloseable {
 		synchronized (this.lifecycleMonitor) {
 			this.closed = true;
 			stop();
+			this.webhookSender.close();
 			this.executor.shutdownNow();
 		}
 	}
@@ -336,6 +350,23 @@ public final class InfisicalTestServer implements AutoCloseable {
 	public ProjectSpec project(String projectId) {
 		checkNotEmpty(projectId, "projectId");
 		return this.store.project(projectId);
+	}
+
+	/**
+	 * Send a webhook notice about a folder now, to every webhook of its environment whose
+	 * glob matches it (see {@link EnvironmentSpec#addWebhook}), whether or not anything
+	 * changed there, and wait for the deliveries to end (at most the 15 second timeout).
+	 * @param projectId the project id
+	 * @param environment the environment slug
+	 * @param secretPath the folder path
+	 * @return the number of webhooks notified
+	 */
+	public int sendWebhooks(String projectId, String environment, String secretPath) {
+		checkNotEmpty(projectId, "projectId");
+		checkNotEmpty(environment, "environment");
+		checkNotEmpty(secretPath, "secretPath");
+		return this.webhookSender
+			.sendNow(new WebhookSender.Location(projectId, environment, SecretStore.normalizePath(secretPath)));
 	}
 
 	/**
@@ -662,6 +693,8 @@ public final class InfisicalTestServer implements AutoCloseable {
 
 		private int maxRecordedRequests = DEFAULT_MAX_RECORDED_REQUESTS;
 
+		private Duration webhookDelay = DEFAULT_WEBHOOK_DELAY;
+
 		private Builder() {
 		}
 
@@ -747,6 +780,22 @@ public final class InfisicalTestServer implements AutoCloseable {
 				throw new IllegalArgumentException("'maxRecordedRequests' must not be negative");
 			}
 			this.maxRecordedRequests = maxRecordedRequests;
+			return this;
+		}
+
+		/**
+		 * Set how long the server waits after a secret changed before it sends the
+		 * webhooks of the folder; changes at the same folder meanwhile go in the same
+		 * notice.
+		 * @param webhookDelay the delay, one second (as Infisical) by default,
+		 * {@link Duration#ZERO} to send at once (still on a background thread)
+		 * @return this builder
+		 */
+		public Builder webhookDelay(Duration webhookDelay) {
+			if (webhookDelay == null || webhookDelay.isNegative()) {
+				throw new IllegalArgumentException("'webhookDelay' must not be null or negative");
+			}
+			this.webhookDelay = webhookDelay;
 			return this;
 		}
 
