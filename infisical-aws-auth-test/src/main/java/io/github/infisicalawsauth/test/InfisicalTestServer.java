@@ -24,13 +24,16 @@ import org.jspecify.annotations.Nullable;
  * login with a replayed STS {@code GetCallerIdentity} request whose SigV4 signature it
  * verifies against {@link #addAwsCredentials registered credentials}, JWT access tokens
  * with TTL, max TTL and use limits, renewal and revocation, secrets and folder reads with
- * imports, references, hidden values and {@code ETag}s, webhooks that announce changes,
- * and a stand-in for AWS STS itself. Faults can be injected per path prefix.
+ * imports, references, hidden values and {@code ETag}s, webhooks and event-subscription
+ * streams that announce changes, and a stand-in for AWS STS itself. Faults can be
+ * injected per path prefix.
  * <p>
  * Routes: {@code POST /api/v1/auth/aws-auth/login},
  * {@code POST /api/v1/auth/token/renew}, {@code POST /api/v1/auth/token/revoke},
  * {@code GET /api/v3/secrets/raw[/{name}]}, {@code GET /api/v1/folders} and, on the
- * current generation only, {@code GET /api/v4/secrets[/{name}]}. Query flags are
+ * current generation only, {@code GET /api/v4/secrets[/{name}]} and
+ * {@code POST /api/v1/events/subscribe/project-events} (a server-sent events stream, see
+ * {@link EventStreams}; {@code 404} on the 2024 generation). Query flags are
  * {@code "true"}/{@code "false"} strings; when a flag is not sent, v4 defaults
  * {@code viewSecretValue}, {@code expandSecretReferences} and {@code includeImports} to
  * {@code true}, v3 defaults {@code expandSecretReferences} and {@code include_imports} to
@@ -47,8 +50,9 @@ import org.jspecify.annotations.Nullable;
  * server announces it as Infisical does: to the {@link EnvironmentSpec#addWebhook
  * webhooks} whose path glob matches the folder, one {@link WebhookNotice JSON POST}
  * (signed when the webhook has a secret key) per folder after a
- * {@link Builder#webhookDelay(Duration) coalescing delay}. Folders that import the
- * changed one are announced too. {@link #sendWebhooks} sends notices on demand.
+ * {@link Builder#webhookDelay(Duration) coalescing delay}, and as an event on the open
+ * {@link #eventStreams() event streams} whose registrations match. Folders that import
+ * the changed one are announced too. {@link #sendWebhooks} sends notices on demand.
  * <p>
  * {@code POST /} is the {@link #stsEndpoint() STS endpoint}, for the AWS SDK's own
  * {@code StsClient}: {@code GetCallerIdentity} and {@code AssumeRole} (of roles
@@ -63,7 +67,8 @@ import org.jspecify.annotations.Nullable;
  * (closed after {@link Builder#idleTimeout(Duration) an idle timeout}), request bodies by
  * {@code Content-Length} or chunked, {@code Expect: 100-continue}; an
  * {@code Upgrade: h2c} request gets a plain HTTP/1.1 answer. Every answer, errors and
- * faults included, carries {@code Content-Length} and a {@code Date} header from the
+ * faults included, carries {@code Content-Length} (except an event stream, which is
+ * chunked and closes its connection when it ends) and a {@code Date} header from the
  * server's clock, so that a client can measure its clock offset as it would against a
  * real server, and leaves in one write with {@code TCP_NODELAY}, so small answers take no
  * 40 ms Nagle delay. Every request is {@link #requests() recorded}: the latest
@@ -115,6 +120,8 @@ public final class InfisicalTestServer implements AutoCloseable {
 	private final RenderedAnswers renderedAnswers;
 
 	private final WebhookSender webhookSender;
+
+	private final EventStreams eventStreams;
 
 	private final Faults faults = new Faults();
 
@@ -172,7 +179,9 @@ public final class InfisicalTestServer implements AutoCloseable {
 		this.store = new SecretStore(this.clock, this.generation);
 		this.renderedAnswers = new RenderedAnswers(this.store);
 		this.webhookSender = new WebhookSender(this.store, builder.webhookDelay, this.executor);
+		this.eventStreams = new EventStreams(this.executor, builder.eventPingInterval, builder.eventPayload);
 		this.store.addListener(this.webhookSender);
+		this.store.addListener(this.eventStreams::publish);
 		this.handler = new RequestHandler(this);
 		this.httpServer = bind(builder.port);
 		this.port = this.httpServer.port();
@@ -232,6 +241,7 @@ public final class InfisicalTestServer implements AutoCloseable {
 				this.httpServer.stop();
 				this.httpServer = null;
 			}
+			this.eventStreams.closeAll();
 		}
 	}
 
@@ -367,6 +377,15 @@ public final class InfisicalTestServer implements AutoCloseable {
 		checkNotEmpty(secretPath, "secretPath");
 		return this.webhookSender
 			.sendNow(new WebhookSender.Location(projectId, environment, SecretStore.normalizePath(secretPath)));
+	}
+
+	/**
+	 * Return the event-subscription streams of this server, to count them and to ping,
+	 * drop, fail or refuse them.
+	 * @return the event streams
+	 */
+	public EventStreams eventStreams() {
+		return this.eventStreams;
 	}
 
 	/**
@@ -695,6 +714,10 @@ public final class InfisicalTestServer implements AutoCloseable {
 
 		private Duration webhookDelay = DEFAULT_WEBHOOK_DELAY;
 
+		private Duration eventPingInterval = EventStreams.DEFAULT_PING_INTERVAL;
+
+		private EventPayload eventPayload = EventPayload.SERVER_CODE;
+
 		private Builder() {
 		}
 
@@ -796,6 +819,33 @@ public final class InfisicalTestServer implements AutoCloseable {
 				throw new IllegalArgumentException("'webhookDelay' must not be null or negative");
 			}
 			this.webhookDelay = webhookDelay;
+			return this;
+		}
+
+		/**
+		 * Set how often open event streams carry {@code event: ping}.
+		 * @param eventPingInterval the interval, 15 seconds by default
+		 * @return this builder
+		 * @see EventStreams#ping()
+		 */
+		public Builder eventPingInterval(Duration eventPingInterval) {
+			if (eventPingInterval == null || eventPingInterval.isNegative() || eventPingInterval.isZero()) {
+				throw new IllegalArgumentException("'eventPingInterval' must be positive");
+			}
+			this.eventPingInterval = eventPingInterval;
+			return this;
+		}
+
+		/**
+		 * Set the shape of the {@code data:} of secret events on event streams.
+		 * @param eventPayload the shape, {@link EventPayload#SERVER_CODE} by default
+		 * @return this builder
+		 */
+		public Builder eventPayload(EventPayload eventPayload) {
+			if (eventPayload == null) {
+				throw new IllegalArgumentException("'eventPayload' must not be null");
+			}
+			this.eventPayload = eventPayload;
 			return this;
 		}
 
