@@ -12,7 +12,6 @@ import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.MissingNode;
 import tools.jackson.databind.node.ObjectNode;
 
 import io.github.infisicalawsauth.test.FakeSecurityTokenService.Caller;
@@ -47,13 +46,13 @@ final class AuthRoutes {
 	 * @return the answer
 	 */
 	Reply login(RecordedRequest request, @Nullable Fault stsFault) {
-		JsonNode body = readJsonBody(request);
+		JsonNode body = Json.readBody(request);
 		List<ObjectNode> issues = new ArrayList<>();
-		if (checkObject(body, issues)) {
-			requireString(body, "identityId", issues);
+		if (Json.checkObject(body, issues)) {
+			Json.requireString(body, "identityId", issues);
 			optionalString(body, "iamHttpRequestMethod", issues);
-			requireString(body, "iamRequestBody", issues);
-			requireString(body, "iamRequestHeaders", issues);
+			Json.requireString(body, "iamRequestBody", issues);
+			Json.requireString(body, "iamRequestHeaders", issues);
 			if (this.generation.supportsSubOrganizations()) {
 				checkSlug(body, "organizationSlug", issues);
 			}
@@ -121,10 +120,10 @@ final class AuthRoutes {
 	}
 
 	private String accessToken(RecordedRequest request) {
-		JsonNode body = readJsonBody(request);
+		JsonNode body = Json.readBody(request);
 		List<ObjectNode> issues = new ArrayList<>();
-		if (checkObject(body, issues)) {
-			requireString(body, "accessToken", issues);
+		if (Json.checkObject(body, issues)) {
+			Json.requireString(body, "accessToken", issues);
 		}
 		failIfInvalid(issues);
 		return body.get("accessToken").asString();
@@ -204,53 +203,6 @@ final class AuthRoutes {
 		}
 		catch (IllegalArgumentException ex) {
 			return "";
-		}
-	}
-
-	/**
-	 * Read a JSON request body the way Fastify does.
-	 * @param request the request
-	 * @return the body, a missing node when there is none
-	 */
-	private JsonNode readJsonBody(RecordedRequest request) {
-		String contentType = request.header("Content-Type");
-		boolean json = contentType != null && contentType.toLowerCase().startsWith("application/json");
-		if (request.body().isEmpty()) {
-			if (json) {
-				throw ApiError.of(400, "Bad Request",
-						"Body cannot be empty when content-type is set to 'application/json'");
-			}
-			return MissingNode.getInstance();
-		}
-		if (!json) {
-			throw ApiError.of(415, "Unsupported Media Type", "Unsupported Media Type: " + contentType);
-		}
-		try {
-			return Json.MAPPER.readTree(request.body());
-		}
-		catch (JacksonException ex) {
-			throw ApiError.of(400, "Bad Request",
-					"Body is not valid JSON but content-type is set to 'application/json'");
-		}
-	}
-
-	private static boolean checkObject(JsonNode body, List<ObjectNode> issues) {
-		if (body.isObject()) {
-			return true;
-		}
-		ObjectNode issue = Json.bodyRequired();
-		if (!body.isMissingNode()) {
-			issue.put("received", Json.typeOf(body));
-			issue.put("message", "Expected object, received " + Json.typeOf(body));
-		}
-		issues.add(issue);
-		return false;
-	}
-
-	private static void requireString(JsonNode body, String name, List<ObjectNode> issues) {
-		JsonNode value = body.path(name);
-		if (!value.isString()) {
-			issues.add(Json.invalidType(name, "string", value));
 		}
 	}
 

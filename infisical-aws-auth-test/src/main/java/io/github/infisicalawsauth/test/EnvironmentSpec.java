@@ -1,5 +1,6 @@
 package io.github.infisicalawsauth.test;
 
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +27,11 @@ public final class EnvironmentSpec {
 	 * monitor.
 	 */
 	private final Map<String, FolderSpec> folders = new TreeMap<>();
+
+	/**
+	 * Guarded by the store's monitor.
+	 */
+	private final List<Webhook> webhooks = new ArrayList<>();
 
 	EnvironmentSpec(ProjectSpec project, String slug) {
 		this.project = project;
@@ -68,6 +74,47 @@ public final class EnvironmentSpec {
 	 */
 	public FolderSpec secret(String key, String value) {
 		return folder("/").secret(key, value);
+	}
+
+	/**
+	 * Register a webhook: after a secret changes (is created, updated or deleted, or what
+	 * a folder imports changes) in a folder whose path matches the glob, the server waits
+	 * its {@link InfisicalTestServer.Builder#webhookDelay(java.time.Duration) webhook
+	 * delay} (changes at the same folder meanwhile coalesce), then POSTs one
+	 * {@link WebhookNotice} per changed folder, on a background thread, with one attempt
+	 * and a 15 second timeout.
+	 * @param url the URL to POST to
+	 * @param secretPath the glob of folder paths, for example {@code /} (the root folder
+	 * only), {@code /app/**} ({@code /app} and every folder below it) or {@code /**}
+	 * @param secretKey the secret key to sign the notices with, or {@code null} to send
+	 * them without the {@value WebhookNotice#SIGNATURE_HEADER} header
+	 * @return the webhook, which records its deliveries
+	 */
+	public Webhook addWebhook(URI url, String secretPath, @Nullable String secretKey) {
+		if (url == null) {
+			throw new IllegalArgumentException("'url' must not be null");
+		}
+		if (secretPath == null || secretPath.isBlank()) {
+			throw new IllegalArgumentException("'secretPath' must not be empty");
+		}
+		if (secretKey != null && secretKey.isEmpty()) {
+			throw new IllegalArgumentException("'secretKey' must not be empty");
+		}
+		Webhook webhook = new Webhook(this, url, SecretStore.normalizePath(secretPath), secretKey);
+		synchronized (this.project.store()) {
+			this.webhooks.add(webhook);
+		}
+		return webhook;
+	}
+
+	/**
+	 * Return the webhooks of this environment.
+	 * @return a snapshot, in the order they were added
+	 */
+	public List<Webhook> webhooks() {
+		synchronized (this.project.store()) {
+			return List.copyOf(this.webhooks);
+		}
 	}
 
 	/**

@@ -6,6 +6,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.github.infisicalawsauth.test.SecretStore.SecretEvent;
+
 /**
  * A folder of an {@link EnvironmentSpec}: its secrets and its secret imports. Every
  * change to a secret bumps its version and so changes the {@code ETag} of the responses
@@ -71,7 +73,7 @@ public final class FolderSpec {
 				existing.version++;
 				existing.updatedAt = now;
 			}
-			store().changed();
+			store().secretChanged(this, (existing != null) ? SecretEvent.UPDATE : SecretEvent.CREATE, key);
 			return this;
 		}
 	}
@@ -91,7 +93,7 @@ public final class FolderSpec {
 			existing.tags = List.of(tagSlugs);
 			existing.version++;
 			existing.updatedAt = store().now();
-			store().changed();
+			store().secretChanged(this, SecretEvent.UPDATE, key);
 			return this;
 		}
 	}
@@ -104,7 +106,7 @@ public final class FolderSpec {
 	public FolderSpec removeSecret(String key) {
 		synchronized (store()) {
 			if (this.secrets.remove(checkKey(key)) != null) {
-				store().changed();
+				store().secretChanged(this, SecretEvent.DELETE, key);
 			}
 			return this;
 		}
@@ -123,7 +125,7 @@ public final class FolderSpec {
 		}
 		synchronized (store()) {
 			this.imports.add(new SecretImport(environmentSlug, SecretStore.normalizePath(path)));
-			store().changed();
+			store().secretChanged(this, SecretEvent.IMPORT_MUTATION, null);
 			return this;
 		}
 	}

@@ -13,7 +13,8 @@ public enum Generation {
 	 * A current server, as Infisical Cloud runs it: {@code /api/v4/secrets}, request ids
 	 * in error bodies, 422 validation failures, a login JWT whose {@code exp} is its
 	 * issue time plus the TTL, a new JWT on every renewal, STS host picked from the
-	 * credential scope region.
+	 * credential scope region, event subscriptions and webhook notices that name the
+	 * project, environment and author of the change.
 	 */
 	CURRENT,
 
@@ -21,7 +22,8 @@ public enum Generation {
 	 * An October 2024 self-hosted server: no {@code /api/v4} routes, no request ids,
 	 * validation failures as 401, a login JWT whose {@code exp} is its issue time plus
 	 * the max TTL, renewal in place (same token string), the STS host taken from the
-	 * {@code Host} header and a token deleted when renewed past its max TTL.
+	 * {@code Host} header, a token deleted when renewed past its max TTL, and no event
+	 * subscriptions (webhooks only).
 	 */
 	V2024;
 
@@ -66,6 +68,10 @@ public enum Generation {
 	}
 
 	boolean supportsSubOrganizations() {
+		return this == CURRENT;
+	}
+
+	boolean hasEventSubscriptions() {
 		return this == CURRENT;
 	}
 

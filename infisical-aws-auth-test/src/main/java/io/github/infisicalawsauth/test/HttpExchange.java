@@ -19,8 +19,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * One request of an HTTP connection and its answer. Every answer carries a {@code Date}
  * header from the server's clock (so that a client can measure its offset from the
- * server, as it would with a real one) and a {@code Content-Length}; headers and a body
- * in memory go out in one write.
+ * server, as it would with a real one) and a {@code Content-Length}, except a
+ * {@link #sendChunked streamed} one; headers and a body in memory go out in one write.
  *
  * @author Infisical AWS Auth contributors
  */
@@ -152,6 +152,33 @@ final class HttpExchange {
 	}
 
 	/**
+	 * Start an answer whose body is written as it is produced, for a server-sent events
+	 * stream: no {@code Content-Length}, the body in {@code Transfer-Encoding: chunked}
+	 * (close-delimited for an HTTP/1.0 client), and the connection closed after it, so
+	 * that nothing else is ever read or written on it. The head leaves at once.
+	 * @param status the status
+	 * @param responseHeaders the headers
+	 * @return the body, to write pieces to and then {@link ChunkedBody#finish() finish}
+	 * or {@link #drop() drop}
+	 * @throws IOException if the client is gone
+	 */
+	ChunkedBody sendChunked(int status, Map<String, String> responseHeaders) throws IOException {
+		this.completed = true;
+		this.keepAlive = false;
+		this.output.write(head(status, responseHeaders, -1));
+		this.output.flush();
+		return new ChunkedBody(this.output, !this.http10);
+	}
+
+	/**
+	 * Return the connection, for a stream that watches for the client going away.
+	 * @return the socket
+	 */
+	Socket socket() {
+		return this.socket;
+	}
+
+	/**
 	 * Close the connection without (or without finishing) an answer.
 	 */
 	void drop() {
@@ -173,7 +200,12 @@ final class HttpExchange {
 				head.append(name).append(": ").append(value).append("\r\n");
 			}
 		});
-		if (status >= 200 && status != 204) {
+		if (contentLength < 0) {
+			if (!this.http10) {
+				head.append("Transfer-Encoding: chunked\r\n");
+			}
+		}
+		else if (status >= 200 && status != 204) {
 			head.append("Content-Length: ").append(contentLength).append("\r\n");
 		}
 		if (!this.keepAlive) {
@@ -223,6 +255,7 @@ final class HttpExchange {
 			case 304 -> "Not Modified";
 			case 400 -> "Bad Request";
 			case 401 -> "Unauthorized";
+			case 402 -> "Payment Required";
 			case 403 -> "Forbidden";
 			case 404 -> "Not Found";
 			case 405 -> "Method Not Allowed";
@@ -255,6 +288,61 @@ final class HttpExchange {
 	interface BodyWriter {
 
 		void write(OutputStream output) throws IOException;
+
+	}
+
+	/**
+	 * A body written in pieces as they are produced, each piece flushed at once.
+	 */
+	static final class ChunkedBody {
+
+		private static final byte[] CRLF = { '\r', '\n' };
+
+		private static final byte[] LAST_CHUNK = "0\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+
+		private final OutputStream output;
+
+		private final boolean chunked;
+
+		ChunkedBody(OutputStream output, boolean chunked) {
+			this.output = output;
+			this.chunked = chunked;
+		}
+
+		/**
+		 * Write a piece of the body and flush it.
+		 * @param piece the bytes, not empty (an empty chunk would end the body)
+		 * @throws IOException if the client is gone
+		 */
+		void write(byte[] piece) throws IOException {
+			if (piece.length == 0) {
+				return;
+			}
+			if (this.chunked) {
+				// one write per piece, so that a reader never waits for the rest of it
+				ByteArrayOutputStream chunk = new ByteArrayOutputStream(piece.length + 16);
+				chunk.writeBytes(Integer.toHexString(piece.length).getBytes(StandardCharsets.US_ASCII));
+				chunk.writeBytes(CRLF);
+				chunk.writeBytes(piece);
+				chunk.writeBytes(CRLF);
+				chunk.writeTo(this.output);
+			}
+			else {
+				this.output.write(piece);
+			}
+			this.output.flush();
+		}
+
+		/**
+		 * End the body properly: the last chunk, after which the connection is closed.
+		 * @throws IOException if the client is gone
+		 */
+		void finish() throws IOException {
+			if (this.chunked) {
+				this.output.write(LAST_CHUNK);
+				this.output.flush();
+			}
+		}
 
 	}
 

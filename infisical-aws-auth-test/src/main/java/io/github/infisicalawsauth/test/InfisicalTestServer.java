@@ -24,13 +24,16 @@ import org.jspecify.annotations.Nullable;
  * login with a replayed STS {@code GetCallerIdentity} request whose SigV4 signature it
  * verifies against {@link #addAwsCredentials registered credentials}, JWT access tokens
  * with TTL, max TTL and use limits, renewal and revocation, secrets and folder reads with
- * imports, references, hidden values and {@code ETag}s, and a stand-in for AWS STS
- * itself. Faults can be injected per path prefix.
+ * imports, references, hidden values and {@code ETag}s, webhooks and event-subscription
+ * streams that announce changes, and a stand-in for AWS STS itself. Faults can be
+ * injected per path prefix.
  * <p>
  * Routes: {@code POST /api/v1/auth/aws-auth/login},
  * {@code POST /api/v1/auth/token/renew}, {@code POST /api/v1/auth/token/revoke},
  * {@code GET /api/v3/secrets/raw[/{name}]}, {@code GET /api/v1/folders} and, on the
- * current generation only, {@code GET /api/v4/secrets[/{name}]}. Query flags are
+ * current generation only, {@code GET /api/v4/secrets[/{name}]} and
+ * {@code POST /api/v1/events/subscribe/project-events} (a server-sent events stream, see
+ * {@link EventStreams}; {@code 404} on the 2024 generation). Query flags are
  * {@code "true"}/{@code "false"} strings; when a flag is not sent, v4 defaults
  * {@code viewSecretValue}, {@code expandSecretReferences} and {@code includeImports} to
  * {@code true}, v3 defaults {@code expandSecretReferences} and {@code include_imports} to
@@ -42,6 +45,14 @@ import org.jspecify.annotations.Nullable;
  * for a missing environment, which is how a client tells a missing folder from an empty
  * one there. Secrets and folder answers and their {@code ETag}s are rendered once per
  * change of the store, so conditional polling is cheap.
+ * <p>
+ * After a secret changes (added, changed, tagged or removed, or an import added), the
+ * server announces it as Infisical does: to the {@link EnvironmentSpec#addWebhook
+ * webhooks} whose path glob matches the folder, one {@link WebhookNotice JSON POST}
+ * (signed when the webhook has a secret key) per folder after a
+ * {@link Builder#webhookDelay(Duration) coalescing delay}, and as an event on the open
+ * {@link #eventStreams() event streams} whose registrations match. Folders that import
+ * the changed one are announced too. {@link #sendWebhooks} sends notices on demand.
  * <p>
  * {@code POST /} is the {@link #stsEndpoint() STS endpoint}, for the AWS SDK's own
  * {@code StsClient}: {@code GetCallerIdentity} and {@code AssumeRole} (of roles
@@ -56,7 +67,8 @@ import org.jspecify.annotations.Nullable;
  * (closed after {@link Builder#idleTimeout(Duration) an idle timeout}), request bodies by
  * {@code Content-Length} or chunked, {@code Expect: 100-continue}; an
  * {@code Upgrade: h2c} request gets a plain HTTP/1.1 answer. Every answer, errors and
- * faults included, carries {@code Content-Length} and a {@code Date} header from the
+ * faults included, carries {@code Content-Length} (except an event stream, which is
+ * chunked and closes its connection when it ends) and a {@code Date} header from the
  * server's clock, so that a client can measure its clock offset as it would against a
  * real server, and leaves in one write with {@code TCP_NODELAY}, so small answers take no
  * 40 ms Nagle delay. Every request is {@link #requests() recorded}: the latest
@@ -91,6 +103,8 @@ public final class InfisicalTestServer implements AutoCloseable {
 
 	static final int DEFAULT_MAX_RECORDED_REQUESTS = 1000;
 
+	static final Duration DEFAULT_WEBHOOK_DELAY = Duration.ofSeconds(1);
+
 	private final Generation generation;
 
 	private final Clock clock;
@@ -104,6 +118,10 @@ public final class InfisicalTestServer implements AutoCloseable {
 	private final SecretStore store;
 
 	private final RenderedAnswers renderedAnswers;
+
+	private final WebhookSender webhookSender;
+
+	private final EventStreams eventStreams;
 
 	private final Faults faults = new Faults();
 
@@ -152,14 +170,18 @@ public final class InfisicalTestServer implements AutoCloseable {
 		this.idleTimeout = builder.idleTimeout;
 		this.maxRecordedRequests = builder.maxRecordedRequests;
 		this.tokens = new AccessTokens(this.generation, this.clock);
-		this.store = new SecretStore(this.clock);
-		this.renderedAnswers = new RenderedAnswers(this.store);
 		AtomicInteger threadNumber = new AtomicInteger();
 		this.executor = Executors.newCachedThreadPool((runnable) -> {
 			Thread thread = new Thread(runnable, "infisical-test-server-" + threadNumber.incrementAndGet());
 			thread.setDaemon(true);
 			return thread;
 		});
+		this.store = new SecretStore(this.clock, this.generation);
+		this.renderedAnswers = new RenderedAnswers(this.store);
+		this.webhookSender = new WebhookSender(this.store, builder.webhookDelay, this.executor);
+		this.eventStreams = new EventStreams(this.executor, builder.eventPingInterval, builder.eventPayload);
+		this.store.addListener(this.webhookSender);
+		this.store.addListener(this.eventStreams::publish);
 		this.handler = new RequestHandler(this);
 		this.httpServer = bind(builder.port);
 		this.port = this.httpServer.port();
@@ -219,6 +241,7 @@ public final class InfisicalTestServer implements AutoCloseable {
 				this.httpServer.stop();
 				this.httpServer = null;
 			}
+			this.eventStreams.closeAll();
 		}
 	}
 
@@ -255,6 +278,7 @@ public final class InfisicalTestServer implements AutoCloseable {
 		synchronized (this.lifecycleMonitor) {
 			this.closed = true;
 			stop();
+			this.webhookSender.close();
 			this.executor.shutdownNow();
 		}
 	}
@@ -336,6 +360,32 @@ public final class InfisicalTestServer implements AutoCloseable {
 	public ProjectSpec project(String projectId) {
 		checkNotEmpty(projectId, "projectId");
 		return this.store.project(projectId);
+	}
+
+	/**
+	 * Send a webhook notice about a folder now, to every webhook of its environment whose
+	 * glob matches it (see {@link EnvironmentSpec#addWebhook}), whether or not anything
+	 * changed there, and wait for the deliveries to end (at most the 15 second timeout).
+	 * @param projectId the project id
+	 * @param environment the environment slug
+	 * @param secretPath the folder path
+	 * @return the number of webhooks notified
+	 */
+	public int sendWebhooks(String projectId, String environment, String secretPath) {
+		checkNotEmpty(projectId, "projectId");
+		checkNotEmpty(environment, "environment");
+		checkNotEmpty(secretPath, "secretPath");
+		return this.webhookSender
+			.sendNow(new WebhookSender.Location(projectId, environment, SecretStore.normalizePath(secretPath)));
+	}
+
+	/**
+	 * Return the event-subscription streams of this server, to count them and to ping,
+	 * drop, fail or refuse them.
+	 * @return the event streams
+	 */
+	public EventStreams eventStreams() {
+		return this.eventStreams;
 	}
 
 	/**
@@ -662,6 +712,12 @@ public final class InfisicalTestServer implements AutoCloseable {
 
 		private int maxRecordedRequests = DEFAULT_MAX_RECORDED_REQUESTS;
 
+		private Duration webhookDelay = DEFAULT_WEBHOOK_DELAY;
+
+		private Duration eventPingInterval = EventStreams.DEFAULT_PING_INTERVAL;
+
+		private EventPayload eventPayload = EventPayload.SERVER_CODE;
+
 		private Builder() {
 		}
 
@@ -747,6 +803,49 @@ public final class InfisicalTestServer implements AutoCloseable {
 				throw new IllegalArgumentException("'maxRecordedRequests' must not be negative");
 			}
 			this.maxRecordedRequests = maxRecordedRequests;
+			return this;
+		}
+
+		/**
+		 * Set how long the server waits after a secret changed before it sends the
+		 * webhooks of the folder; changes at the same folder meanwhile go in the same
+		 * notice.
+		 * @param webhookDelay the delay, one second (as Infisical) by default,
+		 * {@link Duration#ZERO} to send at once (still on a background thread)
+		 * @return this builder
+		 */
+		public Builder webhookDelay(Duration webhookDelay) {
+			if (webhookDelay == null || webhookDelay.isNegative()) {
+				throw new IllegalArgumentException("'webhookDelay' must not be null or negative");
+			}
+			this.webhookDelay = webhookDelay;
+			return this;
+		}
+
+		/**
+		 * Set how often open event streams carry {@code event: ping}.
+		 * @param eventPingInterval the interval, 15 seconds by default
+		 * @return this builder
+		 * @see EventStreams#ping()
+		 */
+		public Builder eventPingInterval(Duration eventPingInterval) {
+			if (eventPingInterval == null || eventPingInterval.isNegative() || eventPingInterval.isZero()) {
+				throw new IllegalArgumentException("'eventPingInterval' must be positive");
+			}
+			this.eventPingInterval = eventPingInterval;
+			return this;
+		}
+
+		/**
+		 * Set the shape of the {@code data:} of secret events on event streams.
+		 * @param eventPayload the shape, {@link EventPayload#SERVER_CODE} by default
+		 * @return this builder
+		 */
+		public Builder eventPayload(EventPayload eventPayload) {
+			if (eventPayload == null) {
+				throw new IllegalArgumentException("'eventPayload' must not be null");
+			}
+			this.eventPayload = eventPayload;
 			return this;
 		}
 

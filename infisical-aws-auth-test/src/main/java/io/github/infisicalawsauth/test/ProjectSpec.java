@@ -1,6 +1,8 @@
 package io.github.infisicalawsauth.test;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
@@ -52,6 +54,14 @@ public final class ProjectSpec {
 
 	SecretStore store() {
 		return this.store;
+	}
+
+	/**
+	 * Return the environments. Call with the store's monitor held.
+	 * @return the environments, in the order they were created
+	 */
+	List<EnvironmentSpec> environments() {
+		return new ArrayList<>(this.environments.values());
 	}
 
 	@Nullable EnvironmentSpec find(String slug) {

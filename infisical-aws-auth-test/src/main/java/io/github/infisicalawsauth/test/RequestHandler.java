@@ -52,6 +52,8 @@ final class RequestHandler implements LoopbackHttpServer.Handler {
 
 	private final StsRoutes stsRoutes;
 
+	private final EventRoutes eventRoutes;
+
 	RequestHandler(InfisicalTestServer server) {
 		this.server = server;
 		this.generation = server.generation();
@@ -59,6 +61,7 @@ final class RequestHandler implements LoopbackHttpServer.Handler {
 		this.secretRoutes = new SecretRoutes(server);
 		this.folderRoutes = new FolderRoutes(server);
 		this.stsRoutes = new StsRoutes(server);
+		this.eventRoutes = new EventRoutes(server);
 	}
 
 	@Override
@@ -78,6 +81,10 @@ final class RequestHandler implements LoopbackHttpServer.Handler {
 			if (fault != null && applyFault(fault, request, exchange)) {
 				return;
 			}
+			if (this.eventRoutes.isSubscription(request)) {
+				subscribe(request, exchange);
+				return;
+			}
 			Reply reply = answer(request, exchange.body(), (fault != null && fault.isAboutSts()) ? fault : null);
 			logger.fine(() -> request.method() + " " + request.path() + " -> " + reply.status());
 			write(exchange, reply);
@@ -85,6 +92,25 @@ final class RequestHandler implements LoopbackHttpServer.Handler {
 		finally {
 			this.server.requestEnded(request.path());
 		}
+	}
+
+	private void subscribe(RecordedRequest request, HttpExchange exchange) throws IOException {
+		EventStreams.Subscription subscription;
+		try {
+			subscription = this.eventRoutes.subscribe(request);
+		}
+		catch (ApiError ex) {
+			logger.fine(() -> request.method() + " " + request.path() + " -> " + ex.status());
+			write(exchange, error(ex));
+			return;
+		}
+		catch (RuntimeException ex) {
+			logger.log(Level.WARNING, "Test server failed on " + request, ex);
+			write(exchange, error(ApiError.internal()));
+			return;
+		}
+		logger.fine(() -> request.method() + " " + request.path() + " -> 200 (stream)");
+		this.server.eventStreams().serve(subscription, exchange);
 	}
 
 	private Reply answer(RecordedRequest request, byte[] body, @Nullable Fault stsFault) {

@@ -2,11 +2,17 @@ package io.github.infisicalawsauth.test;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -16,7 +22,8 @@ import org.jspecify.annotations.Nullable;
  * The projects, environments, folders and secrets of a test server. Every read and write
  * holds the store's monitor, so that a response and its {@code ETag} always describe one
  * consistent state. Every change bumps a {@link #version() version}, so that rendered
- * answers can be kept until something changes.
+ * answers can be kept until something changes; changes of secrets and imports also go to
+ * the {@link #addListener listeners} that send webhooks and stream events.
  *
  * @author Infisical AWS Auth contributors
  */
@@ -28,12 +35,26 @@ final class SecretStore {
 
 	private final Clock clock;
 
+	private final Generation generation;
+
 	private final Map<String, ProjectSpec> projects = new LinkedHashMap<>();
+
+	private final List<Consumer<SecretChange>> listeners = new CopyOnWriteArrayList<>();
 
 	private long version;
 
-	SecretStore(Clock clock) {
+	SecretStore(Clock clock, Generation generation) {
 		this.clock = clock;
+		this.generation = generation;
+	}
+
+	/**
+	 * Add a listener of secret changes. It is called with the store's monitor held, in
+	 * the order of the changes, and must not block.
+	 * @param listener the listener
+	 */
+	void addListener(Consumer<SecretChange> listener) {
+		this.listeners.add(listener);
 	}
 
 	ProjectSpec project(String projectId) {
@@ -56,6 +77,66 @@ final class SecretStore {
 	}
 
 	/**
+	 * Record a change of a secret or of the imports of a folder: {@link #changed()}, then
+	 * tell the listeners about it and, as an import mutation, about every folder that
+	 * imports the changed one (directly or through other imports), as the server syncs
+	 * importing folders too.
+	 * @param folder the folder whose secret or import changed
+	 * @param event what changed
+	 * @param secretKey the secret key, {@code null} for an import change
+	 */
+	void secretChanged(FolderSpec folder, SecretEvent event, @Nullable String secretKey) {
+		synchronized (this) {
+			changed();
+			if (this.listeners.isEmpty()) {
+				return;
+			}
+			List<SecretChange> changes = new ArrayList<>();
+			changes.add(new SecretChange(folder, event, secretKey));
+			for (FolderSpec importer : importers(folder)) {
+				changes.add(new SecretChange(importer, SecretEvent.IMPORT_MUTATION, null));
+			}
+			for (SecretChange change : changes) {
+				for (Consumer<SecretChange> listener : this.listeners) {
+					listener.accept(change);
+				}
+			}
+		}
+	}
+
+	/**
+	 * Return the folders of the same project that import a folder, directly or through
+	 * other imports, each once.
+	 */
+	private Set<FolderSpec> importers(FolderSpec folder) {
+		Set<FolderSpec> importers = new LinkedHashSet<>();
+		Deque<FolderSpec> pending = new ArrayDeque<>(List.of(folder));
+		ProjectSpec project = folder.environment().project();
+		while (!pending.isEmpty()) {
+			FolderSpec imported = pending.poll();
+			for (EnvironmentSpec environment : project.environments()) {
+				for (FolderSpec candidate : environment.folders()) {
+					if (candidate != folder && !importers.contains(candidate) && imports(candidate, imported)) {
+						importers.add(candidate);
+						pending.add(candidate);
+					}
+				}
+			}
+		}
+		return importers;
+	}
+
+	private static boolean imports(FolderSpec importer, FolderSpec imported) {
+		for (FolderSpec.SecretImport secretImport : importer.imports()) {
+			if (secretImport.environmentSlug().equals(imported.environment().slug())
+					&& secretImport.path().equals(imported.path())) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/**
 	 * Return the version of the store's content. Call with the monitor held.
 	 * @return the version, different after every change
 	 */
@@ -65,6 +146,14 @@ final class SecretStore {
 
 	Instant now() {
 		return this.clock.instant();
+	}
+
+	/**
+	 * Return the generation of the server, whose shape webhook notices take.
+	 * @return the generation
+	 */
+	Generation generation() {
+		return this.generation;
 	}
 
 	/**
@@ -179,6 +268,57 @@ final class SecretStore {
 
 	static String newId() {
 		return UUID.randomUUID().toString();
+	}
+
+	/**
+	 * What changed in a folder, as the server's events name it.
+	 */
+	enum SecretEvent {
+
+		CREATE("secret:create"), UPDATE("secret:update"), DELETE("secret:delete"),
+		IMPORT_MUTATION("secret:import-mutation");
+
+		private final String type;
+
+		SecretEvent(String type) {
+			this.type = type;
+		}
+
+		/**
+		 * Return the event type of the server.
+		 * @return the type, for example {@code secret:update}
+		 */
+		String type() {
+			return this.type;
+		}
+
+		static @Nullable SecretEvent ofType(String type) {
+			for (SecretEvent event : values()) {
+				if (event.type.equals(type)) {
+					return event;
+				}
+			}
+			return null;
+		}
+
+	}
+
+	/**
+	 * A change of a secret, or of what a folder imports, at one location.
+	 *
+	 * @param projectId the project id
+	 * @param environment the environment slug
+	 * @param secretPath the folder path
+	 * @param event what changed
+	 * @param secretKey the secret key, {@code null} for an import mutation
+	 */
+	record SecretChange(String projectId, String environment, String secretPath, SecretEvent event,
+			@Nullable String secretKey) {
+
+		SecretChange(FolderSpec folder, SecretEvent event, @Nullable String secretKey) {
+			this(folder.environment().project().id(), folder.environment().slug(), folder.path(), event, secretKey);
+		}
+
 	}
 
 }
