@@ -302,11 +302,12 @@ public final class InfisicalClientFactory {
 
 	/**
 	 * Return how often imported secrets are polled for changes.
-	 * @return the interval
-	 * @throws InvalidConfigurationPropertyValueException if it is not set or not positive
+	 * @return the interval, or {@code null} for no polling
+	 * @throws InvalidConfigurationPropertyValueException if it is set and not positive
 	 */
-	public Duration secretsRefreshInterval() {
-		return positive("infisical.secrets.refresh-interval", this.properties.getSecrets().getRefreshInterval());
+	public @Nullable Duration secretsRefreshInterval() {
+		Duration interval = this.properties.getSecrets().getRefreshInterval();
+		return (interval != null) ? positive("infisical.secrets.refresh-interval", interval) : null;
 	}
 
 	private long maxResponseSize() {

@@ -7,6 +7,7 @@ import io.github.infisicalawsauth.autoconfigure.InfisicalProperties;
 import io.github.infisicalawsauth.autoconfigure.InfisicalTokenProviderStart;
 import io.github.infisicalawsauth.client.InfisicalHttpClient;
 import io.github.infisicalawsauth.secrets.SecretsChangeListener;
+import io.github.infisicalawsauth.secrets.SecretsChangeNotices;
 import io.github.infisicalawsauth.token.LifecycleAwareTokenProvider;
 import io.github.infisicalawsauth.token.TokenLifecycleListener;
 import io.micrometer.observation.ObservationRegistry;
@@ -17,7 +18,6 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.cloud.context.refresh.ContextRefresher;
 import org.springframework.context.annotation.Bean;
@@ -28,9 +28,10 @@ import org.springframework.core.env.ConfigurableEnvironment;
  * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration
  * Auto-configuration} of what {@code spring.config.import=infisical:} built while the
  * configuration was loaded: its HTTP client and token provider become the application's
- * beans unless the application defines its own (so the application logs in once), and,
- * when {@code infisical.secrets.refresh-interval} is set, the imported secrets are polled
- * for changes. Config data's own token provider always serves loading and polling.
+ * beans unless the application defines its own (so the application logs in once), and the
+ * imported secrets are read again when {@code infisical.secrets.refresh-interval} says or
+ * a push channel reports a change ({@link SecretsChangeNotices}). Config data's own token
+ * provider always serves loading and reading again.
  *
  * @author Infisical AWS Auth contributors
  * @since 0.1.0
@@ -66,50 +67,45 @@ public final class InfisicalConfigDataAutoConfiguration {
 				tokenProviders);
 	}
 
+	// polls with infisical.secrets.refresh-interval, and reads what push channels report
+	@Bean
+	@ConditionalOnMissingBean
+	InfisicalSecretsPoller infisicalSecretsPoller(ConfigurableEnvironment environment, InfisicalProperties properties,
+			InfisicalConfigDataClients clients, InfisicalSecretsPoller.ChangeHandler changeHandler,
+			ObjectProvider<SecretsChangeListener> listeners) {
+		return new InfisicalSecretsPoller(environment, clients,
+				new InfisicalClientFactory(properties).secretsRefreshInterval(), changeHandler,
+				listeners.orderedStream().toList());
+	}
+
+	// without spring-cloud-context; the nested configuration is processed first
+	@Bean
+	@ConditionalOnMissingBean
+	InfisicalSecretsPoller.ChangeHandler infisicalSecretsChangeHandler() {
+		return InfisicalSecretsPoller.ChangeHandler.IN_PLACE;
+	}
+
 	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnProperty("infisical.secrets.refresh-interval")
-	static class PollingConfiguration {
+	@ConditionalOnClass(ContextRefresher.class)
+	static class ContextRefresherConfiguration {
 
+		// a refresh runs config data again and replaces the property sources, so
+		// EnvironmentChangeEvent names the changed keys and @RefreshScope beans are
+		// rebuilt; without a refresher (refresh disabled or its auto-configuration
+		// excluded) the sources are updated in place
 		@Bean
 		@ConditionalOnMissingBean
-		InfisicalSecretsPoller infisicalSecretsPoller(ConfigurableEnvironment environment,
-				InfisicalProperties properties, InfisicalConfigDataClients clients,
-				InfisicalSecretsPoller.ChangeHandler changeHandler, ObjectProvider<SecretsChangeListener> listeners) {
-			return new InfisicalSecretsPoller(environment, clients,
-					new InfisicalClientFactory(properties).secretsRefreshInterval(), changeHandler,
-					listeners.orderedStream().toList());
-		}
-
-		// without spring-cloud-context; the nested configuration is processed first
-		@Bean
-		@ConditionalOnMissingBean
-		InfisicalSecretsPoller.ChangeHandler infisicalSecretsChangeHandler() {
-			return InfisicalSecretsPoller.ChangeHandler.IN_PLACE;
-		}
-
-		@Configuration(proxyBeanMethods = false)
-		@ConditionalOnClass(ContextRefresher.class)
-		static class ContextRefresherConfiguration {
-
-			// a refresh runs config data again and replaces the property sources, so
-			// EnvironmentChangeEvent names the changed keys and @RefreshScope beans are
-			// rebuilt; without a refresher (refresh disabled or its auto-configuration
-			// excluded) the sources are updated in place
-			@Bean
-			@ConditionalOnMissingBean
-			InfisicalSecretsPoller.ChangeHandler infisicalSecretsChangeHandler(
-					ObjectProvider<ContextRefresher> contextRefresher) {
-				return (changes) -> {
-					ContextRefresher refresher = contextRefresher.getIfAvailable();
-					if (refresher != null) {
-						refresher.refresh();
-					}
-					else {
-						InfisicalSecretsPoller.ChangeHandler.IN_PLACE.apply(changes);
-					}
-				};
-			}
-
+		InfisicalSecretsPoller.ChangeHandler infisicalSecretsChangeHandler(
+				ObjectProvider<ContextRefresher> contextRefresher) {
+			return (changes) -> {
+				ContextRefresher refresher = contextRefresher.getIfAvailable();
+				if (refresher != null) {
+					refresher.refresh();
+				}
+				else {
+					InfisicalSecretsPoller.ChangeHandler.IN_PLACE.apply(changes);
+				}
+			};
 		}
 
 	}

@@ -3,6 +3,8 @@ package io.github.infisicalawsauth.autoconfigure.config;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentSkipListSet;
 
 import io.github.infisicalawsauth.InfisicalException;
 import io.github.infisicalawsauth.secrets.SecretsSnapshot;
@@ -32,6 +34,12 @@ public final class InfisicalReadStatus {
 
 	private volatile @Nullable String lastFailure;
 
+	private final Set<String> channels = new ConcurrentSkipListSet<>();
+
+	private volatile @Nullable Instant lastNoticeAt;
+
+	private volatile @Nullable String lastNoticeChannel;
+
 	InfisicalReadStatus(Clock clock) {
 		this.clock = clock;
 	}
@@ -46,6 +54,20 @@ public final class InfisicalReadStatus {
 		this.lastAttemptAt = now;
 		this.lastOutcome = changed ? Outcome.CHANGED : Outcome.UNCHANGED;
 		this.lastFailure = null;
+	}
+
+	void channel(String channel, boolean active) {
+		if (active) {
+			this.channels.add(channel);
+		}
+		else {
+			this.channels.remove(channel);
+		}
+	}
+
+	void noticed(String channel) {
+		this.lastNoticeAt = this.clock.instant();
+		this.lastNoticeChannel = channel;
 	}
 
 	void failed(InfisicalException failure) {
@@ -84,6 +106,31 @@ public final class InfisicalReadStatus {
 	 */
 	public Outcome getLastOutcome() {
 		return this.lastOutcome;
+	}
+
+	/**
+	 * Return how changes reach this location: {@code polling}, {@code webhook},
+	 * {@code bus}, {@code stream}.
+	 * @return the channels in use, sorted
+	 */
+	public Set<String> getChannels() {
+		return Set.copyOf(this.channels);
+	}
+
+	/**
+	 * Return when a notice of a change last arrived for this location.
+	 * @return the time, or {@code null} if none did
+	 */
+	public @Nullable Instant getLastNoticeAt() {
+		return this.lastNoticeAt;
+	}
+
+	/**
+	 * Return where the last notice of a change came from.
+	 * @return the channel, or {@code null} if none arrived
+	 */
+	public @Nullable String getLastNoticeChannel() {
+		return this.lastNoticeChannel;
 	}
 
 	/**

@@ -2,6 +2,7 @@ package io.github.infisicalawsauth.autoconfigure.config;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -15,6 +16,7 @@ import java.util.function.Predicate;
 import io.github.infisicalawsauth.InfisicalException;
 import io.github.infisicalawsauth.secrets.SecretLocation;
 import io.github.infisicalawsauth.secrets.SecretsChangeListener;
+import io.github.infisicalawsauth.secrets.SecretsChangeNotices;
 import io.github.infisicalawsauth.secrets.SecretsSnapshot;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -24,6 +26,7 @@ import org.springframework.cloud.bootstrap.config.BootstrapPropertySource;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.PropertySource;
+import org.springframework.scheduling.TaskScheduler;
 import org.springframework.util.ClassUtils;
 
 /**
@@ -31,12 +34,18 @@ import org.springframework.util.ClassUtils;
  * a secret changed, hands the changes to a {@link ChangeHandler} and tells the
  * {@link SecretsChangeListener}s. With an interval it polls on the config data clients'
  * scheduler from when the application context starts ({@link SmartLifecycle}) until it
- * stops, spread with jitter; a failed poll keeps the last good values. Polls run one at a
- * time.
+ * stops, spread with jitter; the push channels ask it to read as
+ * {@link SecretsChangeNotices}, coalesced per project and environment. A failed read
+ * keeps the last good values. Reads run one at a time.
  *
  * @author Infisical AWS Auth contributors
  */
-class InfisicalSecretsPoller implements SmartLifecycle {
+class InfisicalSecretsPoller implements SmartLifecycle, SecretsChangeNotices {
+
+	/**
+	 * Channel of the polls on an interval.
+	 */
+	static final String POLLING = "polling";
 
 	private static final Log logger = LogFactory.getLog(InfisicalSecretsPoller.class);
 
@@ -57,6 +66,9 @@ class InfisicalSecretsPoller implements SmartLifecycle {
 	private final Object monitor = new Object();
 
 	private @Nullable ScheduledFuture<?> next;
+
+	// reads asked for by notices and not yet run, by project and environment
+	private final Map<String, ScheduledFuture<?>> noticed = new HashMap<>();
 
 	private boolean running;
 
@@ -84,6 +96,9 @@ class InfisicalSecretsPoller implements SmartLifecycle {
 	public void start() {
 		synchronized (this.monitor) {
 			this.running = true;
+			if (this.interval != null) {
+				importedLocations().forEach((location) -> this.clients.status(location).channel(POLLING, true));
+			}
 			scheduleNext();
 		}
 	}
@@ -96,6 +111,73 @@ class InfisicalSecretsPoller implements SmartLifecycle {
 				this.next.cancel(false);
 				this.next = null;
 			}
+			this.noticed.values().forEach((read) -> read.cancel(false));
+			this.noticed.clear();
+		}
+	}
+
+	@Override
+	public Set<SecretLocation> importedLocations() {
+		Set<SecretLocation> locations = new LinkedHashSet<>();
+		for (PropertySource<?> candidate : this.environment.getPropertySources()) {
+			if (unwrap(candidate) instanceof InfisicalPropertySource infisical) {
+				SecretsSnapshot snapshot = infisical.getSnapshot();
+				SecretLocation location = infisical.isLoaded() ? Objects.requireNonNull(snapshot).getLocation()
+						: infisical.getSkippedLocation();
+				if (location != null) {
+					locations.add(location);
+				}
+			}
+		}
+		return locations;
+	}
+
+	@Override
+	public boolean changed(String channel, String projectId, String environment, Duration delay) {
+		Predicate<SecretLocation> matching = (location) -> location.getProjectId().equals(projectId)
+				&& location.getEnvironment().equals(environment);
+		List<SecretLocation> locations = importedLocations().stream().filter(matching).toList();
+		if (locations.isEmpty()) {
+			return false;
+		}
+		locations.forEach((location) -> this.clients.status(location).noticed(channel));
+		readLater(projectId + "\n" + environment, matching, delay);
+		return true;
+	}
+
+	@Override
+	public void resync(String channel) {
+		readLater("", (location) -> true, Duration.ZERO);
+	}
+
+	@Override
+	public void channel(String channel, @Nullable String projectId, boolean active) {
+		for (SecretLocation location : importedLocations()) {
+			if (projectId == null || location.getProjectId().equals(projectId)) {
+				this.clients.status(location).channel(channel, active);
+			}
+		}
+	}
+
+	// a read already waiting to run covers the notices that arrive meanwhile
+	private void readLater(String key, Predicate<SecretLocation> which, Duration delay) {
+		synchronized (this.monitor) {
+			if (!this.running || this.noticed.containsKey(key)) {
+				return;
+			}
+			TaskScheduler scheduler = this.clients.getScheduler();
+			this.noticed.put(key, scheduler.schedule(() -> {
+				synchronized (this.monitor) {
+					this.noticed.remove(key);
+				}
+				try {
+					poll(which);
+				}
+				catch (RuntimeException ex) {
+					logger.warn(
+							"Reading changed Infisical secrets failed; keeping the current values: " + ex.getMessage());
+				}
+			}, scheduler.getClock().instant().plus(delay)));
 		}
 	}
 
