@@ -1,5 +1,6 @@
 package io.github.infisicalawsauth;
 
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
 
@@ -61,6 +62,35 @@ public class InfisicalLoginException extends InfisicalException {
 		Reason reason = (cause instanceof InfisicalConnectionException) ? connectionReason(cause)
 				: Reason.UNEXPECTED_ANSWER;
 		return new InfisicalLoginException(reason, PREFIX + cause.getMessage(), cause, cause.isTransient());
+	}
+
+	/**
+	 * Create an exception for a caller that waited for a login in vain, naming the last
+	 * failure.
+	 * @param waited how long the caller waited
+	 * @param failuresInARow how many attempts failed in a row meanwhile
+	 * @param last the last failure, or {@code null} if no attempt ended
+	 * @return the login exception, transient: logging in goes on
+	 */
+	public static InfisicalLoginException waited(Duration waited, int failuresInARow,
+			@Nullable InfisicalLoginException last) {
+		String gaveUp = "gave up waiting after " + failuresInARow + " failed attempt"
+				+ ((failuresInARow != 1) ? "s" : "") + " in " + waited.toMillis()
+				+ " ms; logging in goes on in the background";
+		return new InfisicalLoginException(
+				(last != null) ? last.getReason() : Reason.SITE_UNREACHABLE, PREFIX + ((last != null)
+						? last.getDetail() + " (" + gaveUp + ")" : "no answer from Infisical yet (" + gaveUp + ")"),
+				last, true);
+	}
+
+	/**
+	 * Return the message without the "Cannot log in to Infisical with AWS IAM: " that
+	 * starts it.
+	 * @return the detail
+	 */
+	public String getDetail() {
+		String message = String.valueOf(getMessage());
+		return message.startsWith(PREFIX) ? message.substring(PREFIX.length()) : message;
 	}
 
 	private static Reason reason(InfisicalApiException api) {

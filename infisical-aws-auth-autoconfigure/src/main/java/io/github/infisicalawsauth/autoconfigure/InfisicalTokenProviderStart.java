@@ -2,6 +2,8 @@ package io.github.infisicalawsauth.autoconfigure;
 
 import java.time.Duration;
 
+import io.github.infisicalawsauth.InfisicalAccessToken;
+import io.github.infisicalawsauth.InfisicalLoginException;
 import io.github.infisicalawsauth.InfisicalTokenProvider;
 import io.github.infisicalawsauth.token.LifecycleAwareTokenProvider;
 import io.github.infisicalawsauth.token.TokenLifecycleListener;
@@ -26,6 +28,8 @@ import org.springframework.boot.context.properties.source.InvalidConfigurationPr
  * @since 0.1.0
  */
 public class InfisicalTokenProviderStart implements SmartInitializingSingleton {
+
+	private static final Duration FIRST_ATTEMPT_CHECK = Duration.ofMillis(100);
 
 	private final LifecycleAwareTokenProvider provider;
 
@@ -68,8 +72,8 @@ public class InfisicalTokenProviderStart implements SmartInitializingSingleton {
 
 	/**
 	 * Start the provider and, with {@code infisical.token.fail-fast}, wait for its first
-	 * login: the attempt in flight and the retries that start within
-	 * {@code infisical.retry.max-elapsed-time}.
+	 * login: the retries that start within {@code infisical.retry.max-elapsed-time}, and
+	 * a slow first attempt to its end.
 	 * @param provider the provider
 	 * @param properties the starter's properties
 	 * @throws io.github.infisicalawsauth.InfisicalLoginException if the login failed in a
@@ -78,17 +82,42 @@ public class InfisicalTokenProviderStart implements SmartInitializingSingleton {
 	public static void awaitFirstLogin(LifecycleAwareTokenProvider provider, InfisicalProperties properties) {
 		provider.start();
 		if (properties.getToken().isFailFast()) {
-			provider.awaitLogin(maxElapsed(properties), attemptTimeout(properties));
+			awaitLogin(provider, maxElapsed(properties), properties);
 		}
 	}
 
 	/**
-	 * How long one login attempt may take: connecting and reading, with room for signing.
-	 * @param properties the starter's properties
-	 * @return the time
+	 * Wait for the provider's login: the retries that start within the given time, and,
+	 * when no attempt has ended by then (a slow first one), that attempt's outcome.
+	 * Startup may wait that long; a caller of {@code getToken()} may not.
+	 * @param provider the provider
+	 * @param retryFor how long retries may start
+	 * @param properties the starter's properties, for the time one attempt may take
+	 * @return the token
+	 * @throws io.github.infisicalawsauth.InfisicalLoginException if the login failed in a
+	 * way that trying again cannot mend, or did not succeed in time
 	 */
-	public static Duration attemptTimeout(InfisicalProperties properties) {
-		return properties.getConnectTimeout().plus(properties.getReadTimeout()).plusSeconds(1);
+	public static InfisicalAccessToken awaitLogin(LifecycleAwareTokenProvider provider, Duration retryFor,
+			InfisicalProperties properties) {
+		try {
+			return provider.getToken(retryFor);
+		}
+		catch (InfisicalLoginException ex) {
+			// no attempt ended yet: wait for the first one's outcome, connecting, signing
+			// and reading taking at most this long
+			long deadline = System.nanoTime()
+					+ properties.getConnectTimeout().plus(properties.getReadTimeout()).plusSeconds(1).toNanos();
+			InfisicalLoginException last = ex;
+			while (last.isTransient() && provider.getStatus().failuresInARow() == 0 && System.nanoTime() < deadline) {
+				try {
+					return provider.getToken(FIRST_ATTEMPT_CHECK);
+				}
+				catch (InfisicalLoginException again) {
+					last = again;
+				}
+			}
+			throw last;
+		}
 	}
 
 	private static Duration maxElapsed(InfisicalProperties properties) {

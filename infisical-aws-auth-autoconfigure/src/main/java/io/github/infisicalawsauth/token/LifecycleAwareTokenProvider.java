@@ -5,21 +5,18 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import io.github.infisicalawsauth.InfisicalAccessToken;
-import io.github.infisicalawsauth.InfisicalException;
 import io.github.infisicalawsauth.InfisicalLoginException;
 import io.github.infisicalawsauth.InfisicalLoginException.Reason;
 import io.github.infisicalawsauth.InfisicalTokenProvider;
 import io.github.infisicalawsauth.authentication.InfisicalAuthentication;
 import io.github.infisicalawsauth.client.InfisicalHttpClient;
 import io.github.infisicalawsauth.client.RetryBackoff;
-import io.github.infisicalawsauth.client.TokenResponse;
 import io.micrometer.observation.ObservationRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -80,11 +77,11 @@ public class LifecycleAwareTokenProvider implements InfisicalTokenProvider, Auto
 
 	private int failures;
 
-	private long attempts;
-
 	private @Nullable InfisicalLoginException lastFailure;
 
-	private TokenStatus status = new TokenStatus(null, null, null, 0, null);
+	private @Nullable TokenLifetime lastObtained;
+
+	private boolean lastRenewed;
 
 	private LifecycleAwareTokenProvider(Builder builder, TaskScheduler scheduler,
 			@Nullable ThreadPoolTaskScheduler ownScheduler) {
@@ -139,93 +136,34 @@ public class LifecycleAwareTokenProvider implements InfisicalTokenProvider, Auto
 	 * cannot mend, or did not succeed in that time (naming the last failure)
 	 */
 	public InfisicalAccessToken getToken(Duration maxWait) {
-		return await(maxWait, Duration.ZERO);
-	}
-
-	/**
-	 * Log in unless a token is held, waiting for the retries that start within the given
-	 * time and then for the outcome of an attempt still in flight (or of the first
-	 * attempt, if none ended yet), at most the time one attempt may take: for startup,
-	 * which may wait for a slow first attempt where a caller of {@link #getToken()} may
-	 * not.
-	 * @param retryFor how long retries may start
-	 * @param attemptTimeout how long one attempt may take
-	 * @return a token
-	 * @throws InfisicalLoginException if the login failed in a way that trying again
-	 * cannot mend, or did not succeed in that time (naming the last failure)
-	 */
-	public InfisicalAccessToken awaitLogin(Duration retryFor, Duration attemptTimeout) {
-		return await(retryFor, attemptTimeout);
-	}
-
-	private InfisicalAccessToken await(Duration maxWait, Duration attemptTimeout) {
 		CompletableFuture<TokenLifetime> login = requestLogin();
-		long attemptsBefore;
-		synchronized (this.monitor) {
-			attemptsBefore = this.attempts;
-		}
 		try {
 			return login.get(maxWait.toNanos(), TimeUnit.NANOSECONDS).token();
 		}
-		catch (TimeoutException ex) {
-			synchronized (this.monitor) {
-				// an attempt still running, or none ended yet: its outcome is worth it
-				long deadline = System.nanoTime() + attemptTimeout.toNanos();
-				while (this.current == null && !login.isDone() && !this.closed
-						&& (this.running || this.attempts == attemptsBefore) && System.nanoTime() < deadline) {
-					waitForAnAttempt(deadline - System.nanoTime());
-				}
-				// the attempt's waiters are answered just after it ends: look at its
-				// outcome itself
-				TokenLifetime held = this.current;
-				if (held != null) {
-					return held.token();
-				}
-				InfisicalLoginException last = this.lastFailure;
-				if (last != null && !last.isTransient() && this.attempts != attemptsBefore) {
-					throw last;
-				}
-				if (!login.isDone()) {
-					throw notInTime(maxWait);
-				}
-			}
-			return login.join().token();
-		}
-		catch (ExecutionException | CompletionException ex) {
+		catch (ExecutionException ex) {
 			throw (ex.getCause() instanceof RuntimeException failure) ? failure
 					: new IllegalStateException(ex.getCause());
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
-			throw interrupted(ex);
+			throw new InfisicalLoginException(Reason.INTERRUPTED, PREFIX + "interrupted while waiting for the login",
+					ex, false);
 		}
-	}
-
-	// with the monitor held
-	private void waitForAnAttempt(long nanos) {
-		try {
-			TimeUnit.NANOSECONDS.timedWait(this.monitor, nanos);
+		catch (TimeoutException ex) {
+			synchronized (this.monitor) {
+				// an attempt that ended just now answers its waiters right after: look
+				// at its outcome itself
+				TokenLifetime held = this.current;
+				if (held != null) {
+					return held.token();
+				}
+				InfisicalLoginException last = this.lastFailure;
+				if (last != null && !last.isTransient() && this.pending != login) {
+					throw last;
+				}
+				throw InfisicalLoginException.waited(maxWait, this.failures, last);
+			}
 		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw interrupted(ex);
-		}
-	}
-
-	private static InfisicalLoginException interrupted(InterruptedException ex) {
-		return new InfisicalLoginException(Reason.INTERRUPTED, PREFIX + "interrupted while waiting for the login", ex,
-				false);
-	}
-
-	// with the monitor held
-	private InfisicalLoginException notInTime(Duration waited) {
-		InfisicalLoginException last = this.lastFailure;
-		String gaveUp = "gave up waiting after " + this.failures + " failed attempt" + ((this.failures != 1) ? "s" : "")
-				+ " in " + waited.toMillis() + " ms; logging in goes on in the background";
-		return new InfisicalLoginException(
-				(last != null) ? last.getReason() : Reason.SITE_UNREACHABLE, PREFIX + ((last != null)
-						? detail(last) + " (" + gaveUp + ")" : "no answer from Infisical yet (" + gaveUp + ")"),
-				last, true);
 	}
 
 	private CompletableFuture<TokenLifetime> requestLogin() {
@@ -285,7 +223,8 @@ public class LifecycleAwareTokenProvider implements InfisicalTokenProvider, Auto
 		}
 		Runnable answerWaiters;
 		try {
-			answerWaiters = obtain(held, startedAt);
+			TokenCalls.Obtained obtained = this.calls.obtain(held, startedAt, this.policy, this.clock);
+			answerWaiters = installed(obtained.lifetime(), obtained.renewed());
 		}
 		catch (InfisicalLoginException ex) {
 			answerWaiters = failed(ex);
@@ -297,25 +236,9 @@ public class LifecycleAwareTokenProvider implements InfisicalTokenProvider, Auto
 		answerWaiters.run();
 	}
 
-	private Runnable obtain(@Nullable TokenLifetime held, Instant now) {
-		if (held != null && this.policy.shouldRenew(held, now)) {
-			try {
-				TokenResponse renewed = this.calls.renew(held.token().value());
-				return installed(this.policy.afterRenewal(held, renewed, this.clock.instant()), true);
-			}
-			catch (RuntimeException ex) {
-				logger.info("Renewing the Infisical access token failed; logging in again: " + ex.getMessage());
-			}
-		}
-		TokenResponse response = this.calls.login();
-		return installed(this.policy.afterLogin(response, this.clock.instant()), false);
-	}
-
 	private Runnable installed(TokenLifetime next, boolean renewed) {
 		synchronized (this.monitor) {
 			this.running = false;
-			this.attempts++;
-			this.monitor.notifyAll();
 			if (this.closed) {
 				return () -> {
 				};
@@ -326,8 +249,8 @@ public class LifecycleAwareTokenProvider implements InfisicalTokenProvider, Auto
 			this.current = next;
 			this.failures = 0;
 			this.lastFailure = null;
-			this.status = new TokenStatus(next.token().expiresAt(), next.obtainedAt(), renewed ? "renewal" : "login", 0,
-					null);
+			this.lastObtained = next;
+			this.lastRenewed = renewed;
 			this.schedule.dropAt(next.dropAt(), () -> drop(next));
 			if (next.refreshAt() != null) {
 				this.schedule.refreshAt(next.refreshAt());
@@ -345,8 +268,6 @@ public class LifecycleAwareTokenProvider implements InfisicalTokenProvider, Auto
 	private Runnable failed(InfisicalLoginException failure) {
 		synchronized (this.monitor) {
 			this.running = false;
-			this.attempts++;
-			this.monitor.notifyAll();
 			this.lastFailure = failure;
 			int failuresInARow = ++this.failures;
 			TokenLifetime still = this.current;
@@ -363,8 +284,6 @@ public class LifecycleAwareTokenProvider implements InfisicalTokenProvider, Auto
 				this.pending = null;
 			}
 			Instant keepingUntil = (still != null) ? still.token().expiresAt() : null;
-			this.status = new TokenStatus(keepingUntil, this.status.lastRefreshAt(), this.status.lastRefresh(),
-					failuresInARow, failure.getMessage());
 			this.events.failed(failure, failuresInARow, keepingUntil, retryAt);
 			CompletableFuture<TokenLifetime> givenUp = waiting;
 			return () -> {
@@ -379,16 +298,9 @@ public class LifecycleAwareTokenProvider implements InfisicalTokenProvider, Auto
 		synchronized (this.monitor) {
 			if (this.current == lifetime) {
 				this.current = null;
-				this.status = new TokenStatus(null, this.status.lastRefreshAt(), this.status.lastRefresh(),
-						this.failures, this.status.lastFailure());
 				this.events.dropped(lifetime.token().expiresAt());
 			}
 		}
-	}
-
-	static String detail(InfisicalException failure) {
-		String message = String.valueOf(failure.getMessage());
-		return message.startsWith(PREFIX) ? message.substring(PREFIX.length()) : message;
 	}
 
 	/**
@@ -427,7 +339,12 @@ public class LifecycleAwareTokenProvider implements InfisicalTokenProvider, Auto
 	 */
 	public TokenStatus getStatus() {
 		synchronized (this.monitor) {
-			return this.status;
+			TokenLifetime held = this.current;
+			TokenLifetime last = this.lastObtained;
+			return new TokenStatus((held != null) ? held.token().expiresAt() : null,
+					(last != null) ? last.obtainedAt() : null,
+					(last != null) ? (this.lastRenewed ? "renewal" : "login") : null, this.failures,
+					(this.lastFailure != null) ? this.lastFailure.getMessage() : null);
 		}
 	}
 
@@ -444,7 +361,6 @@ public class LifecycleAwareTokenProvider implements InfisicalTokenProvider, Auto
 				return;
 			}
 			this.closed = true;
-			this.monitor.notifyAll();
 			this.schedule.cancel();
 			held = this.current;
 			this.current = null;

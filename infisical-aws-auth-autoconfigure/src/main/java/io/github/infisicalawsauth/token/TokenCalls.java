@@ -1,5 +1,7 @@
 package io.github.infisicalawsauth.token;
 
+import java.time.Clock;
+import java.time.Instant;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -13,6 +15,7 @@ import io.github.infisicalawsauth.client.TokenResponse;
 import io.micrometer.observation.ObservationRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The calls a token provider makes to Infisical (login, renew, revoke), each observed.
@@ -47,6 +50,30 @@ final class TokenCalls {
 
 	String site() {
 		return this.client.getSiteUrl().toString();
+	}
+
+	/**
+	 * Refresh a token, or get the first: renew it while the policy says so, falling back
+	 * to a login when the renewal fails.
+	 * @param held the held token, or {@code null}
+	 * @param now when the attempt started
+	 * @param policy the refresh policy
+	 * @param clock the clock that dates the answer
+	 * @return the new token
+	 * @throws InfisicalLoginException if the login fails
+	 */
+	Obtained obtain(@Nullable TokenLifetime held, Instant now, TokenRefreshPolicy policy, Clock clock) {
+		if (held != null && policy.shouldRenew(held, now)) {
+			try {
+				TokenResponse renewed = renew(held.token().value());
+				return new Obtained(policy.afterRenewal(held, renewed, clock.instant()), true);
+			}
+			catch (RuntimeException ex) {
+				logger.info("Renewing the Infisical access token failed; logging in again: " + ex.getMessage());
+			}
+		}
+		TokenResponse response = login();
+		return new Obtained(policy.afterLogin(response, clock.instant()), false);
 	}
 
 	/**
@@ -104,6 +131,16 @@ final class TokenCalls {
 		catch (InfisicalException ex) {
 			logger.warn("Could not revoke the Infisical access token: " + ex.getMessage());
 		}
+	}
+
+	/**
+	 * A token obtained and how.
+	 *
+	 * @param lifetime the token
+	 * @param renewed whether it was renewed rather than obtained by a login
+	 */
+	record Obtained(TokenLifetime lifetime, boolean renewed) {
+
 	}
 
 	/**

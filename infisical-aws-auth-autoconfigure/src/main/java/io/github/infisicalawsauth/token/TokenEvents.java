@@ -83,10 +83,9 @@ final class TokenEvents implements AutoCloseable {
 			@Nullable Instant nextAttempt) {
 		logger.warn("Getting an Infisical access token failed (" + failuresInARow + " in a row); "
 				+ ((keepingUntil != null) ? "keeping the current token until " + keepingUntil : "no valid token held")
-				+ "; "
-				+ ((nextAttempt != null) ? "next attempt at " + nextAttempt
+				+ "; " + ((nextAttempt != null) ? "next attempt at " + nextAttempt
 						: "not tried again until a token is asked for")
-				+ ": " + LifecycleAwareTokenProvider.detail(failure));
+				+ ": " + failure.getDetail());
 		publish((listener) -> listener.refreshFailed(failure, failuresInARow, keepingUntil));
 	}
 

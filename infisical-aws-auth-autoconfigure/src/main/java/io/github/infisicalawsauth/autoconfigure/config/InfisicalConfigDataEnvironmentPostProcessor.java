@@ -172,7 +172,8 @@ public class InfisicalConfigDataEnvironmentPostProcessor implements EnvironmentP
 		Duration retryFor = (required || properties.getToken().isFailFast()) ? properties.getRetry().getMaxElapsedTime()
 				: Duration.ZERO;
 		try {
-			clients.getTokenProvider().awaitLogin(retryFor, InfisicalTokenProviderStart.attemptTimeout(properties));
+			clients.getTokenProvider().start();
+			InfisicalTokenProviderStart.awaitLogin(clients.getTokenProvider(), retryFor, properties);
 			return null;
 		}
 		catch (InfisicalException ex) {
