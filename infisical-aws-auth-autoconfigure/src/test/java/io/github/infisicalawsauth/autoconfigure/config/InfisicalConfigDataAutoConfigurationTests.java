@@ -12,6 +12,7 @@ import io.github.infisicalawsauth.autoconfigure.InfisicalProperties;
 import io.github.infisicalawsauth.autoconfigure.InfisicalSecretsAutoConfiguration;
 import io.github.infisicalawsauth.client.InfisicalHttpClient;
 import io.github.infisicalawsauth.secrets.InfisicalSecretsClient;
+import io.github.infisicalawsauth.token.LifecycleAwareTokenProvider;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -68,6 +69,7 @@ class InfisicalConfigDataAutoConfigurationTests {
 		InfisicalConfigDataClients clients = clients(null);
 		this.runner.withInitializer((context) -> clients.promote(context)).run((context) -> {
 			assertThat(context).hasSingleBean(InfisicalTokenProvider.class)
+				.hasSingleBean(LifecycleAwareTokenProvider.class)
 				.hasSingleBean(InfisicalHttpClient.class)
 				.hasSingleBean(InfisicalSecretsClient.class);
 			assertThat(context.getBean(InfisicalTokenProvider.class)).isSameAs(clients.getTokenProvider());

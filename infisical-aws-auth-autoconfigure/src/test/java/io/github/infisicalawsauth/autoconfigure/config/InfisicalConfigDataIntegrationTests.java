@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 import io.github.infisicalawsauth.InfisicalTestFixtures;
 import io.github.infisicalawsauth.InfisicalTokenProvider;
@@ -17,6 +18,7 @@ import io.github.infisicalawsauth.test.Fault;
 import io.github.infisicalawsauth.test.Generation;
 import io.github.infisicalawsauth.test.InfisicalTestServer;
 import io.github.infisicalawsauth.test.RecordedRequest;
+import io.github.infisicalawsauth.token.LifecycleAwareTokenProvider;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -28,6 +30,7 @@ import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.bootstrap.BootstrapRegistry.InstanceSupplier;
+import org.springframework.boot.context.event.ApplicationEnvironmentPreparedEvent;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.test.context.ConfigDataApplicationContextInitializer;
 import org.springframework.boot.test.util.TestPropertyValues;
@@ -100,6 +103,9 @@ class InfisicalConfigDataIntegrationTests {
 		assertThat(context.getBean(PasswordHolder.class).getPassword()).isEqualTo(DB_PASSWORD);
 		assertThat(context.getBean(DbProperties.class).getPassword()).isEqualTo(DB_PASSWORD);
 		assertThat(context.getBeansOfType(InfisicalTokenProvider.class)).hasSize(1);
+		// the same bean type with and without an import
+		assertThat(context.getBean(LifecycleAwareTokenProvider.class))
+			.isSameAs(context.getBean(InfisicalTokenProvider.class));
 		assertThat(context.getBean(InfisicalSecretsClient.class)
 			.getSecret(SecretLocation.of(PROJECT, "dev", "/"), "DB_PASSWORD")).isEqualTo(DB_PASSWORD);
 		assertThat(server.loginCount()).isOne();
@@ -292,6 +298,25 @@ class InfisicalConfigDataIntegrationTests {
 		await().during(Duration.ofMillis(800))
 			.atMost(Duration.ofSeconds(2))
 			.until(() -> server.loginCount() == attempts);
+	}
+
+	@Test
+	void aStartupThatFailsAfterTheImportLeavesNothingRunning() {
+		// a token of 2 s: refreshed a second after the login, were anything running
+		InfisicalTestServer server = server(Generation.CURRENT);
+		InfisicalTestFixtures.configure(server, Duration.ofSeconds(2), Duration.ofMinutes(10));
+		server.project(PROJECT).environment("dev").secret("DB_PASSWORD", DB_PASSWORD);
+		// a listener of the prepared environment that runs after the post-processors
+		// fails, as a later post-processor or the logging configuration might
+		assertThatException().isThrownBy(() -> run(server,
+				(application) -> application.addListeners((ApplicationEnvironmentPreparedEvent event) -> {
+					throw new IllegalStateException("failing after the import");
+				}), "--spring.config.import=infisical:"))
+			.withMessage("failing after the import");
+		assertThat(server.loginCount()).isOne();
+		await().during(Duration.ofMillis(1500))
+			.atMost(Duration.ofSeconds(3))
+			.until(() -> server.loginCount() + server.renewCount() == 1);
 	}
 
 	@Test
@@ -493,8 +518,15 @@ class InfisicalConfigDataIntegrationTests {
 	}
 
 	private ConfigurableApplicationContext run(InfisicalTestServer server, String... args) {
+		return run(server, (application) -> {
+		}, args);
+	}
+
+	private ConfigurableApplicationContext run(InfisicalTestServer server, Consumer<SpringApplication> customizer,
+			String... args) {
 		SpringApplication application = new SpringApplication(TestApplication.class);
 		application.setWebApplicationType(WebApplicationType.NONE);
+		customizer.accept(application);
 		application.addBootstrapRegistryInitializer((registry) -> registry.register(AwsCredentialsProvider.class,
 				InstanceSupplier.of(InfisicalTestFixtures.credentials())));
 		List<String> arguments = new ArrayList<>(List.of("--infisical.site-url=" + server.url(),
