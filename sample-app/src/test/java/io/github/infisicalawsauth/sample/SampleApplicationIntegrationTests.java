@@ -59,7 +59,9 @@ class SampleApplicationIntegrationTests {
 
 	@Test
 	void importsSecretsAndRefreshScopeSeesAChangedSecret(CapturedOutput output) {
-		try (ConfigurableApplicationContext context = SampleApplication.application().run("--server.port=0")) {
+		// polled more often than the demo's 5 s, so that the test does not wait for it
+		try (ConfigurableApplicationContext context = SampleApplication.application()
+			.run("--server.port=0", "--infisical.secrets.refresh-interval=200ms")) {
 			EmbeddedInfisical embedded = context.getBean(EmbeddedInfisical.class);
 			assertThat(context.getEnvironment().getProperty("DB_PASSWORD")).isEqualTo("demo-db-password");
 			Greeting greeting = context.getBean(Greeting.class);

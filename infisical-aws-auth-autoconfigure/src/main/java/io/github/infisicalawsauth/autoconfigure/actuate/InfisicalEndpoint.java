@@ -69,6 +69,9 @@ public class InfisicalEndpoint {
 				(status != null) ? toString(status.getLastAttemptAt()) : null,
 				(status != null) ? status.getLastOutcome().name() : null,
 				(status != null) ? status.getLastFailure() : null,
+				(status != null) ? List.copyOf(new TreeSet<>(status.getChannels())) : List.of(),
+				(status != null) ? toString(status.getLastNoticeAt()) : null,
+				(status != null) ? status.getLastNoticeChannel() : null,
 				List.copyOf(new TreeSet<>(Arrays.asList(source.getPropertyNames()))));
 	}
 
@@ -101,12 +104,17 @@ public class InfisicalEndpoint {
 	 * @param lastPollOutcome how that ended: {@code UNCHANGED}, {@code CHANGED} or
 	 * {@code FAILED}
 	 * @param lastFailure why it failed, if it did
+	 * @param channels how changes reach it: {@code polling}, {@code webhook},
+	 * {@code bus}, {@code stream}
+	 * @param lastNotice when a notice of a change last arrived for it, if one did
+	 * @param lastNoticeChannel where that notice came from
 	 * @param properties the names of the properties it contributes
 	 */
 	public record ImportDescriptor(String location, String propertySource, @Nullable String projectId,
 			@Nullable String environment, @Nullable String path, String state, @Nullable Long unchangedForSeconds,
 			@Nullable String lastSuccessfulRead, @Nullable String lastPoll, @Nullable String lastPollOutcome,
-			@Nullable String lastFailure, List<String> properties) {
+			@Nullable String lastFailure, List<String> channels, @Nullable String lastNotice,
+			@Nullable String lastNoticeChannel, List<String> properties) {
 
 	}
 

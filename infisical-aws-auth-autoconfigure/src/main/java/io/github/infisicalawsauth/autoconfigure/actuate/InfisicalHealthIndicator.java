@@ -3,7 +3,9 @@ package io.github.infisicalawsauth.autoconfigure.actuate;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 
 import io.github.infisicalawsauth.InfisicalTokenProvider;
 import io.github.infisicalawsauth.autoconfigure.config.InfisicalPropertySource;
@@ -73,6 +75,11 @@ class InfisicalHealthIndicator extends AbstractHealthIndicator {
 				details.put("lastOutcome", status.getLastOutcome().name());
 				if (status.getLastFailure() != null) {
 					details.put("lastFailure", status.getLastFailure());
+				}
+				details.put("channels", List.copyOf(new TreeSet<>(status.getChannels())));
+				if (status.getLastNoticeAt() != null) {
+					details.put("lastNotice", Map.of("at", status.getLastNoticeAt().toString(), "channel",
+							String.valueOf(status.getLastNoticeChannel())));
 				}
 				secrets.put(source.getLocation().describe(), details);
 			}

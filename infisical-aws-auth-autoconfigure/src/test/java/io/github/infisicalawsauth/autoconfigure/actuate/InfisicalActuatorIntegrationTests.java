@@ -132,6 +132,8 @@ class InfisicalActuatorIntegrationTests {
 		assertThat(imported.path("state").asString()).isEqualTo("LOADED");
 		assertThat(imported.path("lastPollOutcome").asString()).isEqualTo("UNCHANGED");
 		assertThat(imported.path("unchangedForSeconds").asLong()).isGreaterThanOrEqualTo(0);
+		assertThat(imported.path("channels").toString()).isEqualTo("[\"polling\"]");
+		assertThat(imported.path("lastNotice").isMissingNode() || imported.path("lastNotice").isNull()).isTrue();
 		assertThat(imported.path("properties").toString()).contains("DB_PASSWORD", "API_KEY", "ODD");
 		assertThat(body).doesNotContain(DB_PASSWORD).doesNotContain(API_KEY).doesNotContain("Never-Shown");
 	}
