@@ -323,9 +323,10 @@ final class EventStreamSubscription {
 			}
 		}
 		if (!retry) {
-			this.firstAnswer.complete(reason);
 			this.owner.notices().channel(EventStreamSubscriptions.CHANNEL, this.projectId, false);
+			// heard before startup, waiting on the answer, goes on
 			tell((listener) -> listener.refused(this.projectId, reason));
+			this.firstAnswer.complete(reason);
 		}
 		else if (!tokenRejected) {
 			// startup waits for no retries: the server answered, or cannot be reached
