@@ -16,6 +16,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
@@ -30,7 +31,7 @@ import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
  *
  * @author Infisical AWS Auth contributors
  */
-class InfisicalEventStreams implements SmartLifecycle {
+class InfisicalEventStreams implements SmartLifecycle, DisposableBean {
 
 	private static final Log logger = LogFactory.getLog(InfisicalEventStreams.class);
 
@@ -118,6 +119,12 @@ class InfisicalEventStreams implements SmartLifecycle {
 		if (scheduler != null) {
 			scheduler.shutdown();
 		}
+	}
+
+	// also when the context fails to start after the streams did
+	@Override
+	public void destroy() {
+		stop();
 	}
 
 	@Override
