@@ -431,6 +431,8 @@ public class InfisicalProperties {
 		 */
 		private @Nullable Duration refreshInterval;
 
+		private final Events events = new Events();
+
 		public @Nullable String getProjectId() {
 			return this.projectId;
 		}
@@ -485,6 +487,70 @@ public class InfisicalProperties {
 
 		public void setRefreshInterval(@Nullable Duration refreshInterval) {
 			this.refreshInterval = refreshInterval;
+		}
+
+		public Events getEvents() {
+			return this.events;
+		}
+
+		/**
+		 * Event subscriptions: a stream per project on which Infisical announces changes.
+		 */
+		public static class Events {
+
+			/**
+			 * Whether to open an event subscription per imported project, so that changes
+			 * are read as Infisical announces them: 'auto' where the server offers them
+			 * and polling alone otherwise, 'true' to fail startup without them, 'false'
+			 * never.
+			 */
+			private Enabled enabled = Enabled.AUTO;
+
+			/**
+			 * How long an event stream may stay silent, pings included, before it is
+			 * taken for dead and opened again.
+			 */
+			private Duration idleTimeout = Duration.ofSeconds(60);
+
+			public Enabled getEnabled() {
+				return this.enabled;
+			}
+
+			public void setEnabled(Enabled enabled) {
+				this.enabled = enabled;
+			}
+
+			public Duration getIdleTimeout() {
+				return this.idleTimeout;
+			}
+
+			public void setIdleTimeout(Duration idleTimeout) {
+				this.idleTimeout = idleTimeout;
+			}
+
+			/**
+			 * Whether event subscriptions are used.
+			 */
+			public enum Enabled {
+
+				/**
+				 * Where the server offers them; polling alone where it answers 404, 402
+				 * or 403.
+				 */
+				AUTO,
+
+				/**
+				 * Always: startup fails where the server refuses them.
+				 */
+				TRUE,
+
+				/**
+				 * Never.
+				 */
+				FALSE
+
+			}
+
 		}
 
 	}

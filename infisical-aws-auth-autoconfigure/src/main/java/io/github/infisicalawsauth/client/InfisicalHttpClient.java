@@ -153,6 +153,11 @@ public final class InfisicalHttpClient implements AutoCloseable {
 		}
 	}
 
+	// an event stream is a long answer read line by line, past the read timeout
+	@Nullable HttpClient jdkHttpClient() {
+		return this.httpClient;
+	}
+
 	/**
 	 * Return the site this client talks to.
 	 * @return the site URL
@@ -323,7 +328,7 @@ public final class InfisicalHttpClient implements AutoCloseable {
 				null, null);
 	}
 
-	private static @Nullable Instant serverDate(HttpHeaders headers) {
+	static @Nullable Instant serverDate(HttpHeaders headers) {
 		try {
 			long date = headers.getDate();
 			return (date >= 0) ? Instant.ofEpochMilli(date) : null;
@@ -333,7 +338,7 @@ public final class InfisicalHttpClient implements AutoCloseable {
 		}
 	}
 
-	private static String rootMessage(Throwable ex) {
+	static String rootMessage(Throwable ex) {
 		Throwable root = ex;
 		while (root.getCause() != null && root.getCause() != root) {
 			root = root.getCause();

@@ -21,7 +21,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * @author Infisical AWS Auth contributors
  */
 @InfisicalTestServerTest
-@SpringBootTest(properties = { "spring.config.import=infisical:", "infisical.retry.initial-interval=100ms" })
+// no event stream: its opening would read the import once more
+@SpringBootTest(properties = { "spring.config.import=infisical:", "infisical.retry.initial-interval=100ms",
+		"infisical.secrets.events.enabled=false" })
 class SampleApplicationTestServerFaultsIntegrationTests {
 
 	@BeforeAll

@@ -535,7 +535,10 @@ class InfisicalConfigDataIntegrationTests {
 				"--infisical.secrets.environment=dev", "--infisical.retry.initial-interval=50ms",
 				"--infisical.retry.max-interval=200ms", "--infisical.retry.max-elapsed-time=1s",
 				"--infisical.token.max-wait=500ms", "--spring.main.banner-mode=off",
-				"--logging.level.io.github.infisicalawsauth=debug"));
+				"--logging.level.io.github.infisicalawsauth=debug",
+				// reads happen when a test or a poll asks: event streams have tests of
+				// their own
+				"--infisical.secrets.events.enabled=false"));
 		arguments.addAll(List.of(args));
 		// a later argument replaces an earlier one of the same name
 		Map<String, String> byName = new LinkedHashMap<>();
