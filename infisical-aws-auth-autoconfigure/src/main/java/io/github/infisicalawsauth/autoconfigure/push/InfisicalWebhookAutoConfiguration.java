@@ -11,6 +11,7 @@ import reactor.core.publisher.Mono;
 
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.actuate.endpoint.SanitizingFunction;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -40,7 +41,8 @@ import org.springframework.web.server.WebFilter;
  * environment be read again. In servlet and WebFlux applications the endpoint is a filter
  * ahead of Spring Security, so that the application's security neither blocks it nor
  * needs to know about it. With Spring Cloud Bus a verified notice also goes to every
- * instance, which verifies it with its own key before it reads.
+ * instance, which verifies it with its own key before it reads. The actuator's
+ * {@code env} and {@code configprops} endpoints never show the key.
  *
  * @author Infisical AWS Auth contributors
  * @since 0.1.0
@@ -69,14 +71,18 @@ public final class InfisicalWebhookAutoConfiguration {
 	InfisicalWebhookReceiver infisicalWebhookReceiver(InfisicalProperties properties, SecretsChangeNotices notices,
 			ObjectProvider<WebhookForwarder> forwarders, BeanFactory beanFactory) {
 		InfisicalProperties.Secrets secrets = properties.getSecrets();
-		String secretKey = secrets.getWebhook().getSecretKey();
-		if (secretKey == null || secretKey.isBlank()) {
-			throw new IllegalStateException("'" + SECRET_KEY + "' must not be blank");
-		}
-		WebhookVerifier verifier = new WebhookVerifier(secretKey, secrets.getWebhook().getTolerance(),
+		WebhookVerifier verifier = new WebhookVerifier(secretKey(properties), secrets.getWebhook().getTolerance(),
 				Clock.systemUTC());
 		NoticeCounter counter = MICROMETER_PRESENT ? MeterNoticeCounter.of(beanFactory) : NoticeCounter.NONE;
 		return new InfisicalWebhookReceiver(verifier, notices, secrets.getBus().getSpread(), counter, forwarders);
+	}
+
+	private static String secretKey(InfisicalProperties properties) {
+		String secretKey = properties.getSecrets().getWebhook().getSecretKey();
+		if (secretKey == null || secretKey.isBlank()) {
+			throw new IllegalStateException("'" + SECRET_KEY + "' must not be blank");
+		}
+		return secretKey;
 	}
 
 	static String path(InfisicalProperties properties) {
@@ -119,6 +125,18 @@ public final class InfisicalWebhookAutoConfiguration {
 			InfisicalWebhookWebFilter filter = new InfisicalWebhookWebFilter(receiver, path(properties), FILTER_ORDER);
 			receiver.activate(InfisicalWebhookReceiver.WEBHOOK);
 			return filter;
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(SanitizingFunction.class)
+	static class SanitizingConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(name = "infisicalWebhookKeySanitizingFunction")
+		SanitizingFunction infisicalWebhookKeySanitizingFunction(InfisicalProperties properties) {
+			return new WebhookKeySanitizingFunction(secretKey(properties));
 		}
 
 	}

@@ -44,6 +44,8 @@ class InfisicalWebhookAutoConfigurationTests {
 			assertThat(registration.getOrder()).isLessThan(-100);
 			assertThat(context).doesNotHaveBean(WebFilter.class).doesNotHaveBean(InfisicalWebhookBus.class);
 			assertThat(context.getBean(RecordingNotices.class).channels).containsExactly("webhook null true");
+			assertThat(context.getBean("infisicalWebhookKeySanitizingFunction"))
+				.isInstanceOf(WebhookKeySanitizingFunction.class);
 		});
 	}
 

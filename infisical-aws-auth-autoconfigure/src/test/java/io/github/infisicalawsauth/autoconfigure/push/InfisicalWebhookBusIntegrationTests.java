@@ -68,7 +68,9 @@ class InfisicalWebhookBusIntegrationTests {
 				"--infisical.secrets.bus.spread=" + SPREAD.toMillis() + "ms",
 				"--spring.cloud.stream.kafka.binder.brokers=" + broker.getBrokersAsString(),
 				// an instance gets the messages sent before its consumer joined
-				"--spring.cloud.stream.kafka.bindings.springCloudBusInput.consumer.startOffset=earliest");
+				"--spring.cloud.stream.kafka.bindings.springCloudBusInput.consumer.startOffset=earliest",
+				"--management.endpoints.web.exposure.include=env,configprops",
+				"--management.endpoint.env.show-values=always", "--management.endpoint.configprops.show-values=always");
 	}
 
 	@AfterAll
@@ -102,6 +104,15 @@ class InfisicalWebhookBusIntegrationTests {
 		// the instance that got the webhook skips its own bus message
 		assertThat(PushTestSupport.notices(first, "bus", "accepted")).isZero();
 		assertThat(PushTestSupport.notices(first, "bus", "refused")).isZero();
+	}
+
+	@Test
+	void actuatorNeverShowsTheKey() {
+		assertThat(PushTestSupport.getBody(PushTestSupport.url(first, "/actuator/env")))
+			.contains("infisical.secrets.webhook.secret-key")
+			.doesNotContain(KEY);
+		assertThat(PushTestSupport.getBody(PushTestSupport.url(first, "/actuator/configprops"))).contains("secretKey")
+			.doesNotContain(KEY);
 	}
 
 	@Test

@@ -117,6 +117,19 @@ final class PushTestSupport {
 		return send(HttpRequest.newBuilder(url).header("Accept", "application/json").GET().build());
 	}
 
+	static String getBody(URI url) {
+		try {
+			return HTTP.send(HttpRequest.newBuilder(url).GET().build(), HttpResponse.BodyHandlers.ofString()).body();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+	}
+
 	private static int send(HttpRequest request) {
 		try {
 			return HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
