@@ -433,6 +433,10 @@ public class InfisicalProperties {
 
 		private final Events events = new Events();
 
+		private final Webhook webhook = new Webhook();
+
+		private final Bus bus = new Bus();
+
 		public @Nullable String getProjectId() {
 			return this.projectId;
 		}
@@ -549,6 +553,80 @@ public class InfisicalProperties {
 				 */
 				FALSE
 
+		public Webhook getWebhook() {
+			return this.webhook;
+		}
+
+		public Bus getBus() {
+			return this.bus;
+		}
+
+		/**
+		 * Endpoint that Infisical's webhooks call when secrets change.
+		 */
+		public static class Webhook {
+
+			/**
+			 * Secret key of the Infisical webhook, which signs its notices; setting it
+			 * serves the webhook endpoint.
+			 */
+			private @Nullable String secretKey;
+
+			/**
+			 * Path of the webhook endpoint, under the context path.
+			 */
+			private String path = "/infisical/webhook";
+
+			/**
+			 * How far the timestamp of a notice may lie from this host's clock before the
+			 * notice is refused as stale.
+			 */
+			private Duration tolerance = Duration.ofMinutes(5);
+
+			public @Nullable String getSecretKey() {
+				return this.secretKey;
+			}
+
+			public void setSecretKey(@Nullable String secretKey) {
+				this.secretKey = secretKey;
+			}
+
+			public String getPath() {
+				return this.path;
+			}
+
+			public void setPath(String path) {
+				this.path = path;
+			}
+
+			public Duration getTolerance() {
+				return this.tolerance;
+			}
+
+			public void setTolerance(Duration tolerance) {
+				this.tolerance = tolerance;
+			}
+
+		}
+
+		/**
+		 * Fan-out of webhook notices to every instance with Spring Cloud Bus.
+		 */
+		public static class Bus {
+
+			/**
+			 * Longest random wait before an instance reads the secrets that a webhook
+			 * notice from Spring Cloud Bus announces, so that a fleet does not read at
+			 * the same instant.
+			 */
+			private Duration spread = Duration.ofSeconds(2);
+
+			public Duration getSpread() {
+				return this.spread;
+			}
+
+			public void setSpread(Duration spread) {
+				this.spread = spread;
 			}
 
 		}

@@ -1,6 +1,8 @@
 /**
- * Channels on which Infisical announces changes of secrets, so that imported locations
- * are read again within seconds instead of at the next poll.
+ * Channels on which Infisical announces changes of secrets, without Spring: the
+ * event-subscription stream, and webhook notices (both payload generations, verified by
+ * signature, timestamp and freshness), so that imported locations are read again within
+ * seconds instead of at the next poll.
  */
 @NullMarked
 package io.github.infisicalawsauth.push;
