@@ -553,6 +553,10 @@ public class InfisicalProperties {
 				 */
 				FALSE
 
+			}
+
+		}
+
 		public Webhook getWebhook() {
 			return this.webhook;
 		}

@@ -103,8 +103,10 @@ class InfisicalSecretsPoller implements SmartLifecycle, SecretsChangeNotices {
 		}
 	}
 
+	// waits for a read in flight (bounded by the read timeout), so that it cannot refresh
+	// a context that is closing
 	@Override
-	public void stop() {
+	public synchronized void stop() {
 		synchronized (this.monitor) {
 			this.running = false;
 			if (this.next != null) {
@@ -225,9 +227,12 @@ class InfisicalSecretsPoller implements SmartLifecycle, SecretsChangeNotices {
 	 * Check the imported locations that match once: one read per location, however many
 	 * imports (prefixes) it serves.
 	 * @param which the locations to check
-	 * @return the names of the properties that changed
+	 * @return the names of the properties that changed, empty once the context stopped
 	 */
 	synchronized Set<String> poll(Predicate<SecretLocation> which) {
+		if (!isRunning()) {
+			return Set.of();
+		}
 		List<Change> changes = new ArrayList<>();
 		Map<SecretLocation, SecretsSnapshot> polled = new LinkedHashMap<>();
 		for (PropertySource<?> candidate : this.environment.getPropertySources()) {

@@ -1,7 +1,7 @@
 /**
- * Auto-configuration of the channels on which Infisical announces changes of secrets:
- * the event-subscription stream, the webhook endpoint and its fan-out to every instance
- * with Spring Cloud Bus.
+ * Auto-configuration of the channels on which Infisical announces changes of secrets: the
+ * event-subscription stream, the webhook endpoint and its fan-out to every instance with
+ * Spring Cloud Bus.
  */
 @NullMarked
 package io.github.infisicalawsauth.autoconfigure.push;
