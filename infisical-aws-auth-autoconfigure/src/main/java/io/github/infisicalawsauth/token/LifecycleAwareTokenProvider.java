@@ -106,14 +106,16 @@ public class LifecycleAwareTokenProvider implements InfisicalTokenProvider, Auto
 	}
 
 	/**
-	 * Log in on the scheduler unless a token is held or a login is in flight, and return
-	 * at once.
+	 * Log in on the scheduler now, unless a token is held or a login is in flight, and
+	 * return at once. Unlike {@link #getToken()}, which waits out the backoff of earlier
+	 * failures, this is its owner's explicit start (at startup, or when configuration is
+	 * loaded again) and does not.
 	 * @return the first token: completes when a login succeeds, or fails when logging in
 	 * is given up (a failure that trying again cannot mend); transient failures are
 	 * retried meanwhile, so whoever waits on it bounds the wait
 	 */
 	public CompletableFuture<InfisicalAccessToken> start() {
-		return requestLogin().thenApply(TokenLifetime::token);
+		return requestLogin(true).thenApply(TokenLifetime::token);
 	}
 
 	/**
@@ -136,7 +138,7 @@ public class LifecycleAwareTokenProvider implements InfisicalTokenProvider, Auto
 	 * cannot mend, or did not succeed in that time (naming the last failure)
 	 */
 	public InfisicalAccessToken getToken(Duration maxWait) {
-		CompletableFuture<TokenLifetime> login = requestLogin();
+		CompletableFuture<TokenLifetime> login = requestLogin(false);
 		try {
 			return login.get(maxWait.toNanos(), TimeUnit.NANOSECONDS).token();
 		}
@@ -166,7 +168,8 @@ public class LifecycleAwareTokenProvider implements InfisicalTokenProvider, Auto
 		}
 	}
 
-	private CompletableFuture<TokenLifetime> requestLogin() {
+	// eager: now, whatever the backoff of earlier failures says (the floor still holds)
+	private CompletableFuture<TokenLifetime> requestLogin(boolean eager) {
 		synchronized (this.monitor) {
 			if (this.closed) {
 				throw new IllegalStateException("The Infisical token provider is closed");
@@ -175,21 +178,23 @@ public class LifecycleAwareTokenProvider implements InfisicalTokenProvider, Auto
 			if (held != null) {
 				return CompletableFuture.completedFuture(held);
 			}
+			Instant now = this.clock.instant();
+			InfisicalLoginException last = this.lastFailure;
+			// after failures the backoff spaces attempts, after a success the floor does
+			TokenLifetime lastObtained = this.lastObtained;
+			Instant at = (last != null && this.lastAttemptAt != null && !eager)
+					? this.policy.retryAt(this.lastAttemptAt, this.failures, RetryBackoff.retryAfter(last))
+					: this.policy.notBefore((lastObtained != null) ? lastObtained.obtainedAt() : null, now);
 			if (this.pending == null) {
-				Instant now = this.clock.instant();
-				InfisicalLoginException last = this.lastFailure;
-				Instant at = (last != null && this.lastAttemptAt != null)
-						? this.policy.retryAt(this.lastAttemptAt, this.failures, RetryBackoff.retryAfter(last))
-						: this.policy.notBefore(this.lastAttemptAt, now);
 				if (last != null && !last.isTransient() && at.isAfter(now)) {
 					// given up on, and not to be tried again yet: nothing to wait for
 					return CompletableFuture.failedFuture(last);
 				}
 				this.pending = new CompletableFuture<>();
-				if (!this.running) {
-					// else the running attempt answers the waiters when it ends
-					this.schedule.refreshNoLaterThan(at.isBefore(now) ? now : at);
-				}
+			}
+			if (!this.running) {
+				// else the running attempt answers the waiters when it ends
+				this.schedule.refreshNoLaterThan(at.isBefore(now) ? now : at);
 			}
 			return this.pending;
 		}
@@ -268,6 +273,10 @@ public class LifecycleAwareTokenProvider implements InfisicalTokenProvider, Auto
 	private Runnable failed(InfisicalLoginException failure) {
 		synchronized (this.monitor) {
 			this.running = false;
+			if (this.closed) {
+				return () -> {
+				};
+			}
 			this.lastFailure = failure;
 			int failuresInARow = ++this.failures;
 			TokenLifetime still = this.current;

@@ -6,6 +6,7 @@ import java.util.function.LongConsumer;
 
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.core.task.TaskRejectedException;
 import org.springframework.scheduling.TaskScheduler;
 
 /**
@@ -48,7 +49,7 @@ final class RefreshSchedule {
 		cancel(this.next);
 		long scheduled = ++this.id;
 		this.nextAt = at;
-		this.next = this.scheduler.schedule(() -> this.refresh.accept(scheduled), at);
+		this.next = schedule(() -> this.refresh.accept(scheduled), at);
 	}
 
 	/**
@@ -82,7 +83,7 @@ final class RefreshSchedule {
 	 */
 	void dropAt(@Nullable Instant at, Runnable drop) {
 		cancelDrop();
-		this.drop = (at != null) ? this.scheduler.schedule(drop, at) : null;
+		this.drop = (at != null) ? schedule(drop, at) : null;
 	}
 
 	void cancelDrop() {
@@ -95,6 +96,16 @@ final class RefreshSchedule {
 		this.next = null;
 		this.nextAt = null;
 		cancelDrop();
+	}
+
+	// a scheduler shut down with the application has nothing more to run
+	private @Nullable ScheduledFuture<?> schedule(Runnable task, Instant at) {
+		try {
+			return this.scheduler.schedule(task, at);
+		}
+		catch (TaskRejectedException ex) {
+			return null;
+		}
 	}
 
 	private static void cancel(@Nullable ScheduledFuture<?> future) {

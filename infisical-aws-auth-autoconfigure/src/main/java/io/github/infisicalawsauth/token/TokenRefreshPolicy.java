@@ -152,13 +152,14 @@ public final class TokenRefreshPolicy {
 	}
 
 	/**
-	 * The earliest time of an attempt after one that started at the given time.
-	 * @param lastAttemptAt when the last attempt started, or {@code null} if none did
+	 * The earliest time of an attempt after a token was obtained at the given time.
+	 * @param lastObtainedAt when the last login or renewal answered, or {@code null} if
+	 * none did
 	 * @param now the current time
 	 * @return the earliest time, never before {@code now}
 	 */
-	Instant notBefore(@Nullable Instant lastAttemptAt, Instant now) {
-		return (lastAttemptAt != null) ? latest(now, lastAttemptAt.plus(this.minRefreshInterval)) : now;
+	Instant notBefore(@Nullable Instant lastObtainedAt, Instant now) {
+		return (lastObtainedAt != null) ? latest(now, lastObtainedAt.plus(this.minRefreshInterval)) : now;
 	}
 
 	private static Instant latest(Instant a, Instant b) {

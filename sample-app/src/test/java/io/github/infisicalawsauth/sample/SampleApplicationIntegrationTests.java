@@ -46,12 +46,12 @@ class SampleApplicationIntegrationTests {
 
 	@Test
 	void embeddedServerKeepsABoundedRecordOverALongRun() {
-		// weeks of five-second polls, compressed: the embedded server must not keep
-		// every request it served
+		// a long run of polls, compressed: past its bound of 1000, the embedded server
+		// must not keep every request it served
 		try (ConfigurableApplicationContext context = SampleApplication.application()
 			.run("--server.port=0", "--infisical.secrets.refresh-interval=1ms")) {
 			EmbeddedInfisical embedded = context.getBean(EmbeddedInfisical.class);
-			await().atMost(Duration.ofSeconds(60)).until(() -> embedded.server().secretReadCount() >= 3000);
+			await().atMost(Duration.ofSeconds(60)).until(() -> embedded.server().secretReadCount() >= 1200);
 			assertThat(embedded.server().requests()).hasSizeLessThanOrEqualTo(1000);
 			assertThat(embedded.server().loginCount()).isOne();
 		}

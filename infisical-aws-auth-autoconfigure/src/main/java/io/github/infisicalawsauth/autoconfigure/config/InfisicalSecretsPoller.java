@@ -26,6 +26,7 @@ import org.springframework.cloud.bootstrap.config.BootstrapPropertySource;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.PropertySource;
+import org.springframework.core.task.TaskRejectedException;
 import org.springframework.scheduling.TaskScheduler;
 import org.springframework.util.ClassUtils;
 
@@ -103,10 +104,10 @@ class InfisicalSecretsPoller implements SmartLifecycle, SecretsChangeNotices {
 		}
 	}
 
-	// waits for a read in flight (bounded by the read timeout), so that it cannot refresh
-	// a context that is closing
+	// a read in flight finds the poller stopped before it applies anything, and the
+	// clients' scheduler, shut down with the context, interrupts its retries
 	@Override
-	public synchronized void stop() {
+	public void stop() {
 		synchronized (this.monitor) {
 			this.running = false;
 			if (this.next != null) {
@@ -196,8 +197,14 @@ class InfisicalSecretsPoller implements SmartLifecycle, SecretsChangeNotices {
 			// 80% to 120% of the interval, so that many instances do not poll in step
 			long millis = this.interval.toMillis();
 			long delay = millis * 4 / 5 + ThreadLocalRandom.current().nextLong(Math.max(1, millis * 2 / 5));
-			this.next = this.clients.getScheduler()
-				.schedule(this::pollAndReschedule, this.clients.getScheduler().getClock().instant().plusMillis(delay));
+			try {
+				this.next = this.clients.getScheduler()
+					.schedule(this::pollAndReschedule,
+							this.clients.getScheduler().getClock().instant().plusMillis(delay));
+			}
+			catch (TaskRejectedException ex) {
+				// the clients closed: nothing more to poll
+			}
 		}
 	}
 
@@ -245,7 +252,7 @@ class InfisicalSecretsPoller implements SmartLifecycle, SecretsChangeNotices {
 		}
 		Set<String> names = new LinkedHashSet<>();
 		changes.forEach((change) -> names.addAll(change.names()));
-		if (!changes.isEmpty()) {
+		if (!changes.isEmpty() && isRunning()) {
 			logger.info("Infisical secrets changed: " + names);
 			// the reload that a refresh runs serves what was just read: one read per
 			// change

@@ -31,6 +31,7 @@ import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Starts a web application with the actuator against the in-process Infisical server and
@@ -132,7 +133,11 @@ class InfisicalActuatorIntegrationTests {
 		assertThat(imported.path("state").asString()).isEqualTo("LOADED");
 		assertThat(imported.path("lastPollOutcome").asString()).isEqualTo("UNCHANGED");
 		assertThat(imported.path("unchangedForSeconds").asLong()).isGreaterThanOrEqualTo(0);
-		assertThat(imported.path("channels").toString()).isEqualTo("[\"polling\"]");
+		assertThat(imported.path("channels").toString()).contains("\"polling\"");
+		// the event stream opens with the context, on a thread of its own
+		await().atMost(Duration.ofSeconds(5))
+			.until(() -> JSON.readTree(get("/actuator/infisical")).path("imports").get(0).path("channels").toString(),
+					(channels) -> channels.equals("[\"polling\",\"stream\"]"));
 		assertThat(imported.path("lastNotice").isMissingNode() || imported.path("lastNotice").isNull()).isTrue();
 		assertThat(imported.path("properties").toString()).contains("DB_PASSWORD", "API_KEY", "ODD");
 		assertThat(body).doesNotContain(DB_PASSWORD).doesNotContain(API_KEY).doesNotContain("Never-Shown");
