@@ -41,12 +41,12 @@ import org.springframework.scheduling.TaskScheduler;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 
 /**
- * What config data builds before any bean exists: the HTTP client, a scheduler, the token
- * provider and the secrets client, with the secrets last read per location. One instance
- * per bootstrap context: registered there, found again by the refresh that
+ * What config data builds before any bean exists: the HTTP client, two schedulers, the
+ * token provider and the secrets client, with the secrets last read per location. One
+ * instance per bootstrap context: registered there, found again by the refresh that
  * spring-cloud-context runs with the bootstrap context it keeps (so the application logs
  * in once), and promoted into the application context, which then owns it and closes
- * everything with it. Until then the scheduler is paused, so that a startup that fails
+ * everything with it. Until then the schedulers are paused, so that a startup that fails
  * after the import but before the context exists leaves nothing running. When the context
  * starts ({@link SmartLifecycle}), the clients get its observation registry. Nothing is
  * shared between two application contexts.
@@ -63,7 +63,12 @@ final class InfisicalConfigDataClients implements SmartLifecycle, AutoCloseable 
 
 	private final InfisicalHttpClient httpClient;
 
-	private final ThreadPoolTaskScheduler scheduler;
+	// the token's refreshes and drops
+	private final ThreadPoolTaskScheduler tokenScheduler;
+
+	// reads again (polls, notices), which may wait for a token: never on the token's
+	// threads, which would then have none left to log in
+	private final ThreadPoolTaskScheduler readScheduler;
 
 	private final LifecycleAwareTokenProvider tokenProvider;
 
@@ -93,22 +98,29 @@ final class InfisicalConfigDataClients implements SmartLifecycle, AutoCloseable 
 		this.httpClient = httpClient;
 		// two threads: a refresh waiting on the server must not hold up the drop of a
 		// token about to expire
-		this.scheduler = new ThreadPoolTaskScheduler();
-		this.scheduler.setPoolSize(2);
-		this.scheduler.setThreadNamePrefix("infisical-");
-		this.scheduler.setDaemon(true);
-		this.scheduler.initialize();
+		this.tokenScheduler = scheduler("infisical-token-", 2);
+		this.readScheduler = scheduler("infisical-read-", 1);
 		try {
-			this.tokenProvider = factory.tokenProvider(httpClient, registeredCredentials, this.scheduler);
+			this.tokenProvider = factory.tokenProvider(httpClient, registeredCredentials, this.tokenScheduler);
 		}
 		catch (RuntimeException ex) {
-			this.scheduler.shutdown();
+			this.tokenScheduler.shutdown();
+			this.readScheduler.shutdown();
 			throw ex;
 		}
 		this.secretsClient = factory.secretsClient(httpClient, this.tokenProvider);
 		this.registeredCredentials = registeredCredentials;
 		this.credentialsDescription = (registeredCredentials != null)
 				? "the AwsCredentialsProvider registered in the BootstrapRegistry" : factory.describeCredentials();
+	}
+
+	private static ThreadPoolTaskScheduler scheduler(String threadNamePrefix, int threads) {
+		ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskScheduler();
+		scheduler.setPoolSize(threads);
+		scheduler.setThreadNamePrefix(threadNamePrefix);
+		scheduler.setDaemon(true);
+		scheduler.initialize();
+		return scheduler;
 	}
 
 	/**
@@ -265,8 +277,12 @@ final class InfisicalConfigDataClients implements SmartLifecycle, AutoCloseable 
 		return this.tokenProvider;
 	}
 
+	/**
+	 * Return the scheduler of the reads again (polls, notices).
+	 * @return the scheduler
+	 */
 	TaskScheduler getScheduler() {
-		return this.scheduler;
+		return this.readScheduler;
 	}
 
 	String getCredentialsDescription() {
@@ -279,7 +295,8 @@ final class InfisicalConfigDataClients implements SmartLifecycle, AutoCloseable 
 	 */
 	synchronized void pauseUntilOwned() {
 		if (this.owner == null) {
-			this.scheduler.stop();
+			this.tokenScheduler.stop();
+			this.readScheduler.stop();
 		}
 	}
 
@@ -307,7 +324,8 @@ final class InfisicalConfigDataClients implements SmartLifecycle, AutoCloseable 
 			registry.registerDisposableBean(BEAN_NAME, this::close);
 		}
 		// the context closes the clients if its startup fails from here on
-		this.scheduler.start();
+		this.tokenScheduler.start();
+		this.readScheduler.start();
 	}
 
 	@Override
@@ -353,7 +371,8 @@ final class InfisicalConfigDataClients implements SmartLifecycle, AutoCloseable 
 			this.closed = true;
 			this.running = false;
 			this.tokenProvider.close();
-			this.scheduler.shutdown();
+			this.readScheduler.shutdown();
+			this.tokenScheduler.shutdown();
 			this.httpClient.close();
 		}
 	}
