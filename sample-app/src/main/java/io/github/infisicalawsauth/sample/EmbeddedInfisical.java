@@ -1,8 +1,10 @@
 package io.github.infisicalawsauth.sample;
 
+import java.net.URI;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -20,10 +22,13 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.boot.bootstrap.BootstrapRegistry;
 import org.springframework.boot.context.event.ApplicationEnvironmentPreparedEvent;
 import org.springframework.boot.context.event.ApplicationFailedEvent;
+import org.springframework.boot.env.DefaultPropertiesPropertySource;
+import org.springframework.boot.web.server.context.WebServerInitializedEvent;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.aot.AbstractAotProcessor;
 import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.core.Ordered;
+import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MapPropertySource;
 
 /**
@@ -40,6 +45,14 @@ final class EmbeddedInfisical {
 	static final String PRINCIPAL_ARN = "arn:aws:sts::111122223333:assumed-role/sample-app/demo-session";
 
 	static final String PROJECT_ID = "demo-project";
+
+	/**
+	 * The property that chooses how the embedded server tells the sample about a change.
+	 */
+	static final String PUSH_PROPERTY = "sample.push";
+
+	// demo value: the key the embedded server signs its webhooks with
+	static final String DEMO_WEBHOOK_KEY = "demo-webhook-signing-key";
 
 	private static final Log logger = LogFactory.getLog(EmbeddedInfisical.class);
 
@@ -98,16 +111,9 @@ final class EmbeddedInfisical {
 		properties.put("infisical.token.refresh-before-expiry", "5s");
 		properties.put("infisical.secrets.project-id", PROJECT_ID);
 		properties.put("infisical.secrets.environment", "dev");
-		properties.put("infisical.secrets.refresh-interval", "5s");
 		properties.put("spring.config.import", "infisical:");
-		if (aotProcessing()) {
-			// the settings of the server started here win over the environment, which
-			// may name a real Infisical (README: INFISICAL_SITE_URL, ...)
-			application.addListeners(new OverridingProperties(properties));
-		}
-		else {
-			application.setDefaultProperties(properties);
-		}
+		// as soon as the environment exists, before config data reads it
+		application.addListeners(new DemoProperties(properties, aotProcessing()));
 		// the server's dispatcher thread would keep a failed start's JVM alive
 		application.addListeners((ApplicationListener<ApplicationFailedEvent>) (event) -> this.server.close());
 		AwsCredentialsProvider credentials = StaticCredentialsProvider.create(DEMO_CREDENTIALS);
@@ -125,7 +131,14 @@ final class EmbeddedInfisical {
 			});
 			// plays an operator who edits GREETING in Infisical now and then
 			operator.scheduleWithFixedDelay(this::changeGreeting, 30, 30, TimeUnit.SECONDS);
+			Push push = Push.of(context.getEnvironment());
+			logger.info("Demo: changes reach the sample by " + push.name().toLowerCase(Locale.ROOT)
+					+ " (--sample.push=stream|webhook|poll)");
 			context.addApplicationListener((event) -> {
+				if (event instanceof WebServerInitializedEvent initialized && push == Push.WEBHOOK
+						&& initialized.getApplicationContext() == context) {
+					addWebhook(context.getEnvironment(), initialized.getWebServer().getPort());
+				}
 				if (event instanceof ContextClosedEvent closed && closed.getApplicationContext() == context) {
 					operator.shutdownNow();
 					this.server.close();
@@ -143,28 +156,105 @@ final class EmbeddedInfisical {
 		logger.info("Demo: changed the secret GREETING in the embedded Infisical (edit " + edit + ")");
 	}
 
+	// plays the operator who adds a webhook in the project's settings (Integrations >
+	// Webhooks), pointed at this application
+	private void addWebhook(ConfigurableEnvironment environment, int port) {
+		String path = environment.getProperty("infisical.secrets.webhook.path", "/infisical/webhook");
+		URI url = URI.create("http://127.0.0.1:" + port + path);
+		this.server.project(PROJECT_ID).environment("dev").addWebhook(url, "/**", DEMO_WEBHOOK_KEY);
+		logger.info("Demo: the embedded Infisical sends a signed webhook to " + url
+				+ " after each change of the demo project's dev environment");
+	}
+
 	InfisicalTestServer server() {
 		return this.server;
 	}
 
 	/**
-	 * Puts properties before all others as soon as the environment exists, before config
-	 * data reads them.
+	 * How the embedded server tells the sample that a secret changed, chosen with
+	 * {@code --sample.push} (or {@code SAMPLE_PUSH}).
 	 */
-	private static final class OverridingProperties
+	enum Push {
+
+		/**
+		 * The sample subscribes to the server's event stream (the default): a change
+		 * arrives within about a second, polling every minute is the safety net.
+		 */
+		STREAM("true", "60s"),
+
+		/**
+		 * The server posts a signed webhook to the sample's {@code /infisical/webhook}: a
+		 * change arrives within about a second (the server waits 1 s to coalesce changes,
+		 * as Infisical does), polling every minute is the safety net.
+		 */
+		WEBHOOK("false", "60s"),
+
+		/**
+		 * No push: the sample reads again every 5 seconds.
+		 */
+		POLL("false", "5s");
+
+		private final String eventsEnabled;
+
+		private final String refreshInterval;
+
+		Push(String eventsEnabled, String refreshInterval) {
+			this.eventsEnabled = eventsEnabled;
+			this.refreshInterval = refreshInterval;
+		}
+
+		static Push of(ConfigurableEnvironment environment) {
+			String value = environment.getProperty(PUSH_PROPERTY, "stream").trim();
+			try {
+				return valueOf(value.toUpperCase(Locale.ROOT));
+			}
+			catch (IllegalArgumentException ex) {
+				throw new IllegalArgumentException(
+						"'" + PUSH_PROPERTY + "' must be one of stream, webhook or poll, not '" + value + "'", ex);
+			}
+		}
+
+		void addProperties(Map<String, Object> properties) {
+			properties.put("infisical.secrets.events.enabled", this.eventsEnabled);
+			properties.put("infisical.secrets.refresh-interval", this.refreshInterval);
+			if (this == WEBHOOK) {
+				properties.put("infisical.secrets.webhook.secret-key", DEMO_WEBHOOK_KEY);
+			}
+		}
+
+	}
+
+	/**
+	 * Adds the demo's settings as soon as the environment exists, before config data
+	 * reads them: as defaults that the application's own configuration overrides, or,
+	 * while the build processes the sample ahead of time, before all others.
+	 */
+	private static final class DemoProperties
 			implements ApplicationListener<ApplicationEnvironmentPreparedEvent>, Ordered {
 
 		private final Map<String, Object> properties;
 
-		OverridingProperties(Map<String, Object> properties) {
+		private final boolean overriding;
+
+		DemoProperties(Map<String, Object> properties, boolean overriding) {
 			this.properties = properties;
+			this.overriding = overriding;
 		}
 
 		@Override
 		public void onApplicationEvent(ApplicationEnvironmentPreparedEvent event) {
-			event.getEnvironment()
-				.getPropertySources()
-				.addFirst(new MapPropertySource("embeddedInfisical", this.properties));
+			ConfigurableEnvironment environment = event.getEnvironment();
+			Push push = Push.of(environment);
+			Map<String, Object> properties = new LinkedHashMap<>(this.properties);
+			push.addProperties(properties);
+			if (this.overriding) {
+				// the settings of the server started here win over the environment,
+				// which may name a real Infisical (README: INFISICAL_SITE_URL, ...)
+				environment.getPropertySources().addFirst(new MapPropertySource("embeddedInfisical", properties));
+			}
+			else {
+				DefaultPropertiesPropertySource.addOrMerge(properties, environment.getPropertySources());
+			}
 		}
 
 		@Override
