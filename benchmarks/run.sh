@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the benchmarks module and runs every measurement of issue 8, then writes
+# Builds the benchmarks module and runs every measurement of issues 8 and 14, then writes
 # docs/benchmarks.md. Run from anywhere in a clone; needs only a JDK 17+ (./mvnw fetches
 # the rest). Nothing is installed into the local Maven repository: the project's jars are
 # built in the reactor (-am) and used from their target/ folders.
@@ -67,9 +67,11 @@ classpath="$target/test-classes:$target/classes:$(cat "$target/classpath-benchma
 jmh=("$java" -cp "$classpath" org.openjdk.jmh.Main)
 jmh_options=()
 rounds=20
+changes=20
 if [ "$mode" = quick ]; then
 	jmh_options=(-f 1 -wi 1 -i 2 -w 1s -r 1s)
 	rounds=2
+	changes=3
 fi
 
 for threads in 1 2 8; do
@@ -86,6 +88,12 @@ echo "== getSecrets() and one change end to end"
 	-rf json -rff "$results/jmh-secrets.json" > "$results/jmh-secrets.log" 2>&1 \
 	|| { tail -40 "$results/jmh-secrets.log"; exit 1; }
 grep -E 'Benchmark\.[a-zA-Z]+ ' "$results/jmh-secrets.log" || true
+
+echo "== Change to visible value: polling, webhook and event stream, $changes changes"
+"$java" -cp "$classpath" io.github.infisicalawsauth.benchmarks.PushLatencyMeasurement \
+	--out="$results/push.json" --changes="$changes" > "$results/push.log" 2>&1 \
+	|| { tail -40 "$results/push.log"; exit 1; }
+grep -E '^change ' "$results/push.log" | tail -3 || true
 
 echo "== Answer sizes, memory held by the property source, test server record"
 "$java" -Djdk.attach.allowAttachSelf=true -cp "$classpath" io.github.infisicalawsauth.benchmarks.FootprintMeasurement \

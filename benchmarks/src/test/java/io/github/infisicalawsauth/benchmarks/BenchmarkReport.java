@@ -17,9 +17,9 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Writes {@code docs/benchmarks.md} from the results of one run of
- * {@code benchmarks/run.sh}: JMH's JSON files, the startup and footprint measurements.
- * Every figure stands next to its baseline from the same run, and each goal of issue 8
- * next to the figure that judges it.
+ * {@code benchmarks/run.sh}: JMH's JSON files, the startup, footprint and push
+ * measurements. Every figure stands next to its baseline from the same run, and each goal
+ * of issue 8 next to the figure that judges it.
  * <p>
  * Arguments: {@code --results=DIR --out=FILE --command=... --mode=full|quick
  * --started=... --finished=... --load-before=... --load-after=...}.
@@ -50,7 +50,11 @@ public final class BenchmarkReport {
 
 	private final JsonNode startup;
 
+	private final JsonNode push;
+
 	private final List<String[]> goals = new ArrayList<>();
+
+	private final List<String[]> pushGoals = new ArrayList<>();
 
 	private final StringBuilder out = new StringBuilder();
 
@@ -66,6 +70,8 @@ public final class BenchmarkReport {
 		}
 		this.footprint = JSON.readTree(results.resolve("footprint.json").toFile());
 		this.startup = JSON.readTree(results.resolve("startup.json").toFile());
+		Path push = results.resolve("push.json");
+		this.push = Files.exists(push) ? JSON.readTree(push.toFile()) : JSON.createObjectNode();
 	}
 
 	public static void main(String[] args) throws IOException {
@@ -85,6 +91,7 @@ public final class BenchmarkReport {
 		String tokens = tokenSection();
 		String secrets = secretsSection();
 		String change = changeSection();
+		String pushSection = pushSection();
 		String startupSection = startupSection();
 		String server = serverSection();
 		line("# Benchmarks");
@@ -117,7 +124,20 @@ public final class BenchmarkReport {
 		line("Not measured here: that `getToken()` never hands out an expired token (a test's job), and that the "
 				+ "sample's heap stays flat over weeks (a soak test's).");
 		line();
-		this.out.append(tokens).append(secrets).append(change).append(startupSection).append(server);
+		line("## Goals of issue 14");
+		line();
+		line("| goal | measured | |");
+		line("|---|---|---|");
+		for (String[] goal : this.pushGoals) {
+			line("| " + goal[0] + " | " + goal[1] + " | " + goal[2] + " |");
+		}
+		line();
+		this.out.append(tokens)
+			.append(secrets)
+			.append(change)
+			.append(pushSection)
+			.append(startupSection)
+			.append(server);
 		line("## How it is measured");
 		line();
 		line("- JMH " + jmhVersion() + ", one fork per benchmark, average time; `-prof gc` for `gc.alloc.rate.norm` "
@@ -145,8 +165,97 @@ public final class BenchmarkReport {
 				+ "application that finished its work); the runner takes the time when `Process.waitFor()` returns. "
 				+ "That covers the shutdown hooks (Spring Boot closes the context) and the JVM's wait for non-daemon "
 				+ "threads: a thread left running delays every exit.");
+		line("- Change to visible value: `PushLatencyMeasurement`, three Spring applications in one JVM, each "
+				+ "importing the same 10-secret folder from an in-process test server of its own (so that each "
+				+ "server's read count is one application's). For each change the three servers get the same new "
+				+ "value, each timed from just before its own change; a loop checks the three `Environment`s every "
+				+ "millisecond. A random pause of 0 to 5 s before each change puts it at a random point of the poll "
+				+ "schedule.");
 		line("- Bytes: 1 KB = 1024 B, 1 MB = 1024 KB.");
 		return this.out.toString();
+	}
+
+	private String pushSection() {
+		StringBuilder section = new StringBuilder();
+		section.append("## Change to visible value\n\n");
+		JsonNode modes = this.push.path("modes");
+		if (modes.isEmpty()) {
+			section.append("Not measured in this run.\n\n");
+			pushGoal("a change pushed by webhook visible about a second after Infisical sends it", "missing", false);
+			pushGoal("a change pushed by the event stream visible within about a second", "missing", false);
+			pushGoal("a pushed change costs about one read per instance", "missing", false);
+			return section.toString();
+		}
+		int changes = this.push.path("changes").asInt();
+		double seconds = this.push.path("seconds").asDouble();
+		section.append("A Spring application with spring-cloud-context imports a 10-secret folder with "
+				+ "`spring.config.import=infisical:/benchmark`; the same change is saved " + changes
+				+ " times in three test servers, one per mode, and timed from the save until the application's "
+				+ "`Environment` answers the new value. The webhook's time includes the 1 s that the server waits "
+				+ "before it sends, as Infisical does; the receiver then waits half a second for more notices "
+				+ "to join one read. *Reads*: what each server served during the "
+				+ String.format(Locale.ROOT, "%.0f", seconds)
+				+ " s of changes (`304` answers included, as rate limits count them).\n\n");
+		section.append("| mode | median | 90th percentile | slowest | reads | reads per change |\n");
+		section.append("|---|---:|---:|---:|---:|---:|\n");
+		Map<String, Double> readsPerChange = new LinkedHashMap<>();
+		Map<String, Double> medians = new LinkedHashMap<>();
+		for (var entry : modes.properties()) {
+			JsonNode mode = entry.getValue();
+			double[] latencies = new double[mode.path("latenciesMs").size()];
+			for (int i = 0; i < latencies.length; i++) {
+				latencies[i] = mode.path("latenciesMs").get(i).asDouble();
+			}
+			int reads = mode.path("reads").asInt();
+			double perChange = (double) reads / changes;
+			readsPerChange.put(entry.getKey(), perChange);
+			medians.put(entry.getKey(), median(latencies));
+			section.append("| " + mode.path("description").asString() + " | " + ms(median(latencies)) + " | "
+					+ ms(quantile(latencies, 0.9)) + " | " + ms(quantile(latencies, 1)) + " | " + reads + " | "
+					+ String.format(Locale.ROOT, "%.2f", perChange) + " |\n");
+		}
+		section.append("\n### Infisical reads per instance per hour\n\n");
+		double pollPerHour = modes.path("poll").path("reads").asDouble() / seconds * 3600;
+		double webhook = readsPerChange.getOrDefault("webhook", Double.NaN);
+		double stream = readsPerChange.getOrDefault("stream", Double.NaN);
+		section.append("One imported location, 6 changes an hour, a fleet of 200 instances. Polling costs a read per "
+				+ "interval whatever changes (measured above for 5 s: "
+				+ String.format(Locale.ROOT, "%.0f", pollPerHour)
+				+ " an hour); a push mode costs its net's polls plus the reads per change measured above. With "
+				+ "Spring Cloud Bus every instance of the fleet reads once per webhook (counted by "
+				+ "`InfisicalWebhookBusIntegrationTests`, not measured here); with the stream each instance has "
+				+ "its own stream, plus one read per reconnect (the reads above include any). The 2024 server's default limit "
+				+ "is 40 secret reads a minute per client IP: 2 400 an hour for all pods behind one NAT.\n\n");
+		section.append("| mode | reads per instance per hour | fleet of 200, per hour | fleet of 200, per minute |\n");
+		section.append("|---|---:|---:|---:|\n");
+		fleetRow(section, "polling every 5 s (measured rate)", pollPerHour);
+		fleetRow(section, "polling every 30 s", 120);
+		fleetRow(section, "webhook + bus, polling every 10 min as the net", 6 + 6 * webhook);
+		fleetRow(section, "event stream, polling every 10 min as the net", 6 + 6 * stream);
+		section.append("\n");
+		double webhookMedian = medians.getOrDefault("webhook", Double.NaN);
+		double webhookAfterSend = webhookMedian - this.push.path("webhookDelayMs").asDouble();
+		pushGoal(
+				"a change pushed by webhook visible about a second after Infisical sends it (median, less the "
+						+ "server's 1 s wait, under 1.5 s)",
+				ms(webhookMedian) + " from the save, " + ms(webhookAfterSend) + " after the send",
+				webhookAfterSend < 1500);
+		double streamMedian = medians.getOrDefault("stream", Double.NaN);
+		pushGoal("a change pushed by the event stream visible within about a second (median under 1.5 s)",
+				ms(streamMedian), streamMedian < 1500);
+		pushGoal("a pushed change costs about one read per instance (at most 1.5 reads per change)",
+				String.format(Locale.ROOT, "webhook %.2f, stream %.2f", webhook, stream),
+				webhook <= 1.5 && stream <= 1.5);
+		return section.toString();
+	}
+
+	private static void fleetRow(StringBuilder section, String mode, double perHour) {
+		section.append("| " + mode + " | " + String.format(Locale.ROOT, "%.0f", perHour) + " | "
+				+ number(Math.round(perHour * 200)) + " | " + number(Math.round(perHour * 200 / 60)) + " |\n");
+	}
+
+	private void pushGoal(String goal, String measured, boolean met) {
+		this.pushGoals.add(new String[] { goal, measured, met ? "met" : "**not met**" });
 	}
 
 	private String tokenSection() {
