@@ -50,6 +50,8 @@ final class InfisicalWebhookReceiver {
 
 	static final int UNAUTHORIZED = 401;
 
+	static final int REQUEST_TIMEOUT = 408;
+
 	static final int PAYLOAD_TOO_LARGE = 413;
 
 	private static final Log logger = LogFactory.getLog(InfisicalWebhookReceiver.class);
@@ -110,6 +112,18 @@ final class InfisicalWebhookReceiver {
 		logger.warn("Refused an Infisical webhook notice: its body is larger than " + MAX_BODY_SIZE + " bytes");
 		this.counter.increment(WEBHOOK, "refused");
 		return PAYLOAD_TOO_LARGE;
+	}
+
+	/**
+	 * Refuse a notice whose body did not arrive in time.
+	 * @param timeout how long the body had
+	 * @return the HTTP status to answer, {@value #REQUEST_TIMEOUT}
+	 */
+	int refuseTooSlow(Duration timeout) {
+		logger
+			.warn("Refused an Infisical webhook notice: its body did not arrive within " + timeout.toMillis() + " ms");
+		this.counter.increment(WEBHOOK, "refused");
+		return REQUEST_TIMEOUT;
 	}
 
 	/**
