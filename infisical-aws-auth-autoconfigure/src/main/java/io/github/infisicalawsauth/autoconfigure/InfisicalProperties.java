@@ -619,9 +619,10 @@ public class InfisicalProperties {
 		public static class Bus {
 
 			/**
-			 * Longest random wait before an instance reads the secrets that a webhook
-			 * notice from Spring Cloud Bus announces, so that a fleet does not read at
-			 * the same instant.
+			 * Longest random wait before each instance, the one that received the webhook
+			 * included, reads the secrets that a webhook notice announces when Spring
+			 * Cloud Bus passes notices on, so that a fleet does not read at the same
+			 * instant.
 			 */
 			private Duration spread = Duration.ofSeconds(2);
 

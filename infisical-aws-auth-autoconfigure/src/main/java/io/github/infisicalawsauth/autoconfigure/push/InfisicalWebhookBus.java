@@ -20,7 +20,7 @@ import org.springframework.context.ApplicationListener;
  * Cloud Bus, and hands those of other instances to the {@link InfisicalWebhookReceiver},
  * which verifies them again. Publishing runs on a thread of its own, so that a slow or
  * unreachable broker never holds the webhook's caller; the instance that received a
- * notice from Infisical has read it already and skips its own message.
+ * notice from Infisical has asked for its read already and skips its own message.
  *
  * @author Infisical AWS Auth contributors
  */
@@ -81,7 +81,7 @@ final class InfisicalWebhookBus
 	@Override
 	public void onApplicationEvent(InfisicalWebhookBusEvent event) {
 		if (this.serviceMatcher.isFromSelf(event)) {
-			// the notice this instance received from Infisical and read already
+			// the notice this instance received from Infisical and asked to read already
 			return;
 		}
 		this.receiver.receiveFromBus(event.getBody(), event.getSignature());

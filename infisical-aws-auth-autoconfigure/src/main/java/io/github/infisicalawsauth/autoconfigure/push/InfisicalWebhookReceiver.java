@@ -41,8 +41,8 @@ final class InfisicalWebhookReceiver {
 	static final int MAX_BODY_SIZE = 8 * 1024;
 
 	/**
-	 * How long a read waits for more notices to join it. Infisical itself gathers the
-	 * changes of about a second into one notice.
+	 * How long a read waits for more notices to join it without a bus. Infisical itself
+	 * gathers the changes of about a second into one notice.
 	 */
 	static final Duration WEBHOOK_DELAY = Duration.ofMillis(500);
 
@@ -66,11 +66,14 @@ final class InfisicalWebhookReceiver {
 
 	private final ObjectProvider<WebhookForwarder> forwarders;
 
+	// with the bus every instance reads what a notice announces, this one too
+	private volatile boolean bus;
+
 	/**
 	 * Create a receiver.
 	 * @param verifier the verifier, whose memory of accepted notices the channels share
 	 * @param notices where to report verified notices
-	 * @param spread longest random wait before a notice from the bus is read
+	 * @param spread longest random wait before a notice is read when the bus is active
 	 * @param counter what counts the notices
 	 * @param forwarders who passes a notice from Infisical on to the other instances
 	 */
@@ -98,7 +101,8 @@ final class InfisicalWebhookReceiver {
 			return (verification.getOutcome() == WebhookVerification.Outcome.REFUSED) ? UNAUTHORIZED : ACCEPTED;
 		}
 		WebhookPayload payload = verified(verification);
-		read(WEBHOOK, payload, WEBHOOK_DELAY);
+		// with the bus the fleet reads at once but for its spread: this instance too
+		read(WEBHOOK, payload, this.bus ? randomDelay() : WEBHOOK_DELAY);
 		// another application on the bus may import what this one does not
 		this.forwarders.orderedStream().forEach((forwarder) -> forwarder.forward(body, notNull(signature), payload));
 		return ACCEPTED;
@@ -144,6 +148,9 @@ final class InfisicalWebhookReceiver {
 	 * @param channel the channel
 	 */
 	void activate(String channel) {
+		if (BUS.equals(channel)) {
+			this.bus = true;
+		}
 		this.notices.channel(channel, null, true);
 	}
 

@@ -38,13 +38,28 @@ class InfisicalWebhookReceiverTests {
 	private final InfisicalWebhookReceiver receiver = receiver(Duration.ofMillis(200));
 
 	@Test
-	void receiveAcceptsAVerifiedNoticeReadsAfterTheWebhookDelayAndForwardsIt() {
+	void receiveWithoutABusAcceptsAVerifiedNoticeReadsAfterTheWebhookDelayAndForwardsIt() {
 		WebhookNotice notice = notice(KEY);
 		assertThat(this.receiver.receive(notice.body(), notice.signatureHeader())).isEqualTo(202);
 		assertThat(this.notices.changed).containsExactly("webhook p1/dev");
 		assertThat(this.notices.delays).containsExactly(InfisicalWebhookReceiver.WEBHOOK_DELAY);
 		assertThat(this.counted).containsExactly("webhook accepted");
 		assertThat(this.forwarded).containsExactly("p1/dev " + notice.signatureHeader());
+	}
+
+	@Test
+	void receiveWithTheBusActiveReadsAfterARandomDelayWithinTheSpreadLikeEveryOtherInstance() {
+		this.receiver.activate(InfisicalWebhookReceiver.BUS);
+		long now = System.currentTimeMillis();
+		for (int i = 0; i < 20; i++) {
+			WebhookNotice notice = WebhookNotice.of(Generation.CURRENT, "p1", "dev", "/", now - i, KEY);
+			assertThat(this.receiver.receive(notice.body(), notice.signatureHeader())).isEqualTo(202);
+		}
+		assertThat(this.notices.changed).hasSize(20).containsOnly("webhook p1/dev");
+		assertThat(this.notices.delays).allSatisfy(
+				(delay) -> assertThat(delay).isGreaterThanOrEqualTo(Duration.ZERO).isLessThan(Duration.ofMillis(200)));
+		assertThat(new HashSet<>(this.notices.delays)).hasSizeGreaterThan(1);
+		assertThat(this.forwarded).hasSize(20);
 	}
 
 	@Test
