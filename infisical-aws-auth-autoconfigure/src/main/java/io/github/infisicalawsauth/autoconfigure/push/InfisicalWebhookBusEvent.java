@@ -10,17 +10,17 @@ import org.springframework.cloud.bus.event.RemoteApplicationEvent;
  * A webhook notice that one instance received from Infisical and passes on over Spring
  * Cloud Bus: the exact body and signature header, which every instance verifies itself
  * before it reads anything, and, for people and logs, the project, environment and path
- * the notice named (never trusted: the verified body decides). The {@link #toString()}
- * shows no signature.
+ * the notice named (never trusted: the verified body decides). What arrives may hold
+ * anything, {@code null} included; the {@link #toString()} shows no signature.
  *
  * @author Infisical AWS Auth contributors
  */
 @SuppressWarnings("serial")
 final class InfisicalWebhookBusEvent extends RemoteApplicationEvent {
 
-	private byte[] body;
+	private byte @Nullable [] body;
 
-	private String signature;
+	private @Nullable String signature;
 
 	private @Nullable String projectId;
 
@@ -45,11 +45,11 @@ final class InfisicalWebhookBusEvent extends RemoteApplicationEvent {
 		this.secretPath = payload.getSecretPath();
 	}
 
-	public byte[] getBody() {
-		return this.body.clone();
+	public byte @Nullable [] getBody() {
+		return (this.body != null) ? this.body.clone() : null;
 	}
 
-	public String getSignature() {
+	public @Nullable String getSignature() {
 		return this.signature;
 	}
 

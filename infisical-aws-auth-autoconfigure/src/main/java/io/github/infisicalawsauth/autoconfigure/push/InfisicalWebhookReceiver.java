@@ -113,8 +113,7 @@ final class InfisicalWebhookReceiver {
 	 * @return the HTTP status to answer, {@value #PAYLOAD_TOO_LARGE}
 	 */
 	int refuseTooLarge() {
-		logger.warn("Refused an Infisical webhook notice: its body is larger than " + MAX_BODY_SIZE + " bytes");
-		this.counter.increment(WEBHOOK, "refused");
+		refused(WEBHOOK, "its body is larger than " + MAX_BODY_SIZE + " bytes");
 		return PAYLOAD_TOO_LARGE;
 	}
 
@@ -124,19 +123,22 @@ final class InfisicalWebhookReceiver {
 	 * @return the HTTP status to answer, {@value #REQUEST_TIMEOUT}
 	 */
 	int refuseTooSlow(Duration timeout) {
-		logger
-			.warn("Refused an Infisical webhook notice: its body did not arrive within " + timeout.toMillis() + " ms");
-		this.counter.increment(WEBHOOK, "refused");
+		refused(WEBHOOK, "its body did not arrive within " + timeout.toMillis() + " ms");
 		return REQUEST_TIMEOUT;
 	}
 
 	/**
 	 * Receive a notice that another instance passed on; it is verified here again, with
 	 * this instance's key and memory.
-	 * @param body the body the other instance received
+	 * @param body the body the other instance received, or {@code null} if the message
+	 * has none
 	 * @param signature the signature header it received
 	 */
-	void receiveFromBus(byte[] body, @Nullable String signature) {
+	void receiveFromBus(byte @Nullable [] body, @Nullable String signature) {
+		if (body == null) {
+			refused(BUS, "the message has no body");
+			return;
+		}
 		WebhookVerification verification = this.verifier.verify(body, signature);
 		if (accepted(BUS, verification)) {
 			read(BUS, verified(verification), randomDelay());
@@ -155,15 +157,13 @@ final class InfisicalWebhookReceiver {
 	}
 
 	private boolean accepted(String channel, WebhookVerification verification) {
-		String from = WEBHOOK.equals(channel) ? "" : " from Spring Cloud Bus";
 		switch (verification.getOutcome()) {
 			case REFUSED -> {
-				logger.warn("Refused an Infisical webhook notice" + from + ": " + verification.getReason());
-				this.counter.increment(channel, "refused");
+				refused(channel, verification.getReason());
 				return false;
 			}
 			case IGNORED -> {
-				logger.info("Ignored an Infisical webhook notice" + from + ": " + verification.getReason());
+				logger.info("Ignored an Infisical webhook notice" + from(channel) + ": " + verification.getReason());
 				this.counter.increment(channel, "ignored");
 				return false;
 			}
@@ -172,6 +172,15 @@ final class InfisicalWebhookReceiver {
 				return true;
 			}
 		}
+	}
+
+	private void refused(String channel, String reason) {
+		logger.warn("Refused an Infisical webhook notice" + from(channel) + ": " + reason);
+		this.counter.increment(channel, "refused");
+	}
+
+	private static String from(String channel) {
+		return WEBHOOK.equals(channel) ? "" : " from Spring Cloud Bus";
 	}
 
 	private void read(String channel, WebhookPayload payload, Duration delay) {

@@ -3,7 +3,10 @@ package io.github.infisicalawsauth.autoconfigure.push;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 
 import io.github.infisicalawsauth.push.WebhookPayload;
 import io.github.infisicalawsauth.test.Generation;
@@ -14,11 +17,18 @@ import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.cloud.bus.BusBridge;
 import org.springframework.cloud.bus.event.PathDestinationFactory;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -36,6 +46,7 @@ import static org.awaitility.Awaitility.await;
  * @author Infisical AWS Auth contributors
  */
 @Tag("push")
+@ExtendWith(OutputCaptureExtension.class)
 class InfisicalWebhookBusIntegrationTests {
 
 	private static final Duration SPREAD = Duration.ofMillis(300);
@@ -89,6 +100,8 @@ class InfisicalWebhookBusIntegrationTests {
 		int reads = server.secretReadCount();
 		double webhookAccepted = PushTestSupport.notices(first, "webhook", "accepted");
 		double busAccepted = PushTestSupport.notices(second, "bus", "accepted");
+		// other tests put messages of other origins on the bus
+		double firstBusRefused = PushTestSupport.notices(first, "bus", "refused");
 		server.project(PROJECT).environment("dev").secret("DB_PASSWORD", "Bus-Db-Never-Logged-2");
 		await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
 			assertThat(first.getEnvironment().getProperty("DB_PASSWORD")).isEqualTo("Bus-Db-Never-Logged-2");
@@ -103,7 +116,7 @@ class InfisicalWebhookBusIntegrationTests {
 		assertThat(PushTestSupport.notices(second, "bus", "accepted")).isEqualTo(busAccepted + 1);
 		// the instance that got the webhook skips its own bus message
 		assertThat(PushTestSupport.notices(first, "bus", "accepted")).isZero();
-		assertThat(PushTestSupport.notices(first, "bus", "refused")).isZero();
+		assertThat(PushTestSupport.notices(first, "bus", "refused")).isEqualTo(firstBusRefused);
 	}
 
 	@Test
@@ -138,6 +151,40 @@ class InfisicalWebhookBusIntegrationTests {
 		await().during(READ_SETTLED.plus(SPREAD))
 			.atMost(Duration.ofSeconds(10))
 			.until(server::secretReadCount, (count) -> count == reads + 2);
+	}
+
+	@Test
+	void busMessagesWithoutBodyOrSignatureAreRefusedWithoutAnExceptionAndCauseNoRead(CapturedOutput output) {
+		long now = System.currentTimeMillis();
+		WebhookNotice valid = WebhookNotice.of(Generation.CURRENT, PROJECT, "dev", "/", now, KEY);
+		String body = Base64.getEncoder().encodeToString(valid.body());
+		int reads = server.secretReadCount();
+		List<@Nullable Instant> noticed = PushTestSupport.lastNotices(second);
+		double refused = PushTestSupport.notices(second, "bus", "refused");
+		// what anyone who can write to the broker could send
+		sendRaw("\"body\":null,\"signature\":\"" + valid.signatureHeader() + "\"");
+		sendRaw("\"body\":\"" + body + "\",\"signature\":null");
+		sendRaw("");
+		await().atMost(Duration.ofSeconds(20))
+			.until(() -> PushTestSupport.notices(second, "bus", "refused"), (count) -> count == refused + 3);
+		assertThat(PushTestSupport.lastNotices(second)).isEqualTo(noticed);
+		await().during(READ_SETTLED.plus(SPREAD))
+			.atMost(Duration.ofSeconds(10))
+			.until(server::secretReadCount, (count) -> count == reads);
+		assertThat(output).doesNotContain("NullPointerException").doesNotContain(valid.signatureHeader());
+	}
+
+	// a bus message as another instance's Spring Cloud Bus writes it, with the given
+	// fields of the notice
+	private static void sendRaw(String fields) {
+		String json = "{\"type\":\"InfisicalWebhookBusEvent\",\"timestamp\":" + System.currentTimeMillis()
+				+ ",\"originService\":\"intruder\",\"destinationService\":\"**\",\"id\":\"" + UUID.randomUUID() + "\""
+				+ (fields.isEmpty() ? "" : "," + fields) + "}";
+		Map<String, Object> settings = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.getBrokersAsString());
+		try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(settings, new ByteArraySerializer(),
+				new ByteArraySerializer())) {
+			producer.send(new ProducerRecord<>("springCloudBus", json.getBytes(StandardCharsets.UTF_8)));
+		}
 	}
 
 	private static void publish(byte[] body, @Nullable String signature) {
