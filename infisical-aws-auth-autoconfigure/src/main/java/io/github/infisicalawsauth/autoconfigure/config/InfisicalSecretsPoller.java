@@ -36,7 +36,8 @@ import org.springframework.util.ClassUtils;
  * {@link SecretsChangeListener}s. With an interval it polls on the config data clients'
  * scheduler from when the application context starts ({@link SmartLifecycle}) until it
  * stops, spread with jitter; the push channels ask it to read as
- * {@link SecretsChangeNotices}, coalesced per project and environment. A failed read
+ * {@link SecretsChangeNotices}, coalesced per project and environment; what they ask for
+ * before it starts (the web server starts first) is read once it starts. A failed read
  * keeps the last good values. Reads run one at a time.
  *
  * @author Infisical AWS Auth contributors
@@ -71,6 +72,9 @@ class InfisicalSecretsPoller implements SmartLifecycle, SecretsChangeNotices {
 	// reads asked for by notices and not yet run, by project and environment
 	private final Map<String, ScheduledFuture<?>> noticed = new HashMap<>();
 
+	// reads asked for while not running, by project and environment, to schedule on start
+	private final Map<String, Runnable> waiting = new LinkedHashMap<>();
+
 	private boolean running;
 
 	/**
@@ -101,6 +105,9 @@ class InfisicalSecretsPoller implements SmartLifecycle, SecretsChangeNotices {
 				importedLocations().forEach((location) -> this.clients.status(location).channel(POLLING, true));
 			}
 			scheduleNext();
+			List<Runnable> reads = List.copyOf(this.waiting.values());
+			this.waiting.clear();
+			reads.forEach(Runnable::run);
 		}
 	}
 
@@ -165,7 +172,12 @@ class InfisicalSecretsPoller implements SmartLifecycle, SecretsChangeNotices {
 	// a read already waiting to run covers the notices that arrive meanwhile
 	private void readLater(String key, Predicate<SecretLocation> which, Duration delay) {
 		synchronized (this.monitor) {
-			if (!this.running || this.noticed.containsKey(key)) {
+			if (!this.running) {
+				// a notice answered before the poller runs is not lost
+				this.waiting.putIfAbsent(key, () -> readLater(key, which, delay));
+				return;
+			}
+			if (this.noticed.containsKey(key)) {
 				return;
 			}
 			TaskScheduler scheduler = this.clients.getScheduler();

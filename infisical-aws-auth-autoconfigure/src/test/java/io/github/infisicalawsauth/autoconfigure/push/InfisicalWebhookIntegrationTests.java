@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 
+import io.github.infisicalawsauth.secrets.SecretsChangeNotices;
 import io.github.infisicalawsauth.test.Generation;
 import io.github.infisicalawsauth.test.InfisicalTestServer;
 import io.github.infisicalawsauth.test.Webhook;
@@ -23,6 +24,7 @@ import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
@@ -148,6 +150,27 @@ class InfisicalWebhookIntegrationTests {
 		await().during(READ_SETTLED)
 			.atMost(READ_SETTLED.plusSeconds(5))
 			.until(() -> server.secretReadCount(), (count) -> count == reads + 2);
+	}
+
+	@Test
+	void noticeThatArrivesBeforeThePollerRunsIsReadOnceItStarts() {
+		// the web server starts ahead of the poller, which a stopped poller stands for
+		SmartLifecycle poller = (SmartLifecycle) secured.getBean(SecretsChangeNotices.class);
+		int reads = server.secretReadCount();
+		poller.stop();
+		try {
+			WebhookNotice notice = WebhookNotice.of(Generation.CURRENT, PROJECT, "dev", "/app",
+					System.currentTimeMillis(), KEY);
+			assertThat(post(notice.body(), notice.signatureHeader())).isEqualTo(202);
+			await().during(READ_SETTLED)
+				.atMost(READ_SETTLED.plusSeconds(5))
+				.until(() -> server.secretReadCount(), (count) -> count == reads);
+		}
+		finally {
+			poller.start();
+		}
+		// both imports of the project's dev
+		await().atMost(Duration.ofSeconds(5)).until(() -> server.secretReadCount(), (count) -> count == reads + 2);
 	}
 
 	@Test
