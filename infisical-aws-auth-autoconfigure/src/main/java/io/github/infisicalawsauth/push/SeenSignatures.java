@@ -1,12 +1,14 @@
 package io.github.infisicalawsauth.push;
 
 import java.time.Instant;
-import java.util.Iterator;
+import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * The signatures of the notices accepted lately, each until its notice would be refused
- * as stale anyway; bounded, the oldest forgotten first.
+ * as stale anyway. None is forgotten before then unless the memory is full; then the one
+ * whose notice turns stale first goes, which leaves the shortest time for a replay.
  *
  * @author Infisical AWS Auth contributors
  */
@@ -38,15 +40,20 @@ final class SeenSignatures {
 		}
 		this.seen.put(signature, until);
 		if (this.seen.size() > this.capacity) {
-			Iterator<?> oldest = this.seen.keySet().iterator();
-			oldest.next();
-			oldest.remove();
+			forgetFirstToTurnStale();
 		}
 		return true;
 	}
 
 	synchronized int size() {
 		return this.seen.size();
+	}
+
+	// a notice's timestamp may lie ahead of this host's clock: the order of acceptance is
+	// not the order of turning stale
+	private void forgetFirstToTurnStale() {
+		// the first of equals, the one accepted first
+		this.seen.remove(Collections.min(this.seen.entrySet(), Map.Entry.comparingByValue()).getKey());
 	}
 
 	private void forgetExpired(Instant now) {

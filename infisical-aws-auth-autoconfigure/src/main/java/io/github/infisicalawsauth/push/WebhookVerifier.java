@@ -35,7 +35,7 @@ public final class WebhookVerifier {
 
 	/**
 	 * How many accepted signatures are remembered at most; more notices than that within
-	 * the tolerance make the oldest ones forgotten first.
+	 * the tolerance make those that turn stale soonest forgotten first.
 	 */
 	static final int MEMORY_SIZE = 1024;
 

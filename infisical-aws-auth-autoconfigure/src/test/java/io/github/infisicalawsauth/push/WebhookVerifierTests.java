@@ -146,6 +146,38 @@ class WebhookVerifierTests {
 	}
 
 	@Test
+	void verifyRemembersEverySignatureWithinTheToleranceUntilTheMemoryIsFull() {
+		MutableClock clock = new MutableClock(NOW);
+		WebhookVerifier small = new WebhookVerifier(KEY, Duration.ofMinutes(5), clock, 3);
+		WebhookNotice[] notices = new WebhookNotice[3];
+		for (int i = 0; i < notices.length; i++) {
+			notices[i] = notice(Generation.CURRENT, NOW.plus(Duration.ofMinutes(i)).toEpochMilli());
+			assertThat(small.verify(notices[i].body(), notices[i].signatureHeader()).getOutcome())
+				.isEqualTo(Outcome.ACCEPTED);
+		}
+		// the last instant at which the first notice is still within the tolerance
+		clock.now = NOW.plus(Duration.ofMinutes(5));
+		for (WebhookNotice notice : notices) {
+			assertRefused(small.verify(notice.body(), notice.signatureHeader()), "replayed");
+		}
+	}
+
+	@Test
+	void verifyForgetsTheSignatureThatTurnsStaleFirstWhenTheMemoryIsFull() {
+		WebhookVerifier small = new WebhookVerifier(KEY, Duration.ofMinutes(5), Clock.fixed(NOW, ZoneOffset.UTC), 2);
+		// accepted first, but within the tolerance for another 9 minutes
+		WebhookNotice early = notice(Generation.CURRENT, NOW.plus(Duration.ofMinutes(4)).toEpochMilli());
+		// stale in a minute
+		WebhookNotice late = notice(Generation.CURRENT, NOW.minus(Duration.ofMinutes(4)).toEpochMilli());
+		WebhookNotice third = notice(Generation.CURRENT, NOW.toEpochMilli());
+		for (WebhookNotice notice : new WebhookNotice[] { early, late, third }) {
+			assertThat(small.verify(notice.body(), notice.signatureHeader()).getOutcome()).isEqualTo(Outcome.ACCEPTED);
+		}
+		assertRefused(small.verify(early.body(), early.signatureHeader()), "replayed");
+		assertRefused(small.verify(third.body(), third.signatureHeader()), "replayed");
+	}
+
+	@Test
 	void verifyIgnoresOtherEventsAndNoticesWithoutProjectOrEnvironment() {
 		WebhookVerification rotation = verify(
 				"{\"event\":\"secrets.rotation-failed\",\"project\":{\"projectId\":\"p1\",\"environment\":\"dev\"},"
