@@ -23,9 +23,10 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The event stream of one project: opens it on a thread of its own, reads it, and opens
- * it again with backoff when it ends, until the server refuses it or it is stopped. Waits
- * run on the owner's scheduler.
+ * One event stream of a project, for some of its imported folders (a stream registers two
+ * at most): opens it on a thread of its own, reads it, and opens it again with backoff
+ * when it ends, until the server refuses it or it is stopped. Waits run on the owner's
+ * scheduler.
  *
  * @author Infisical AWS Auth contributors
  */
@@ -38,7 +39,11 @@ final class EventStreamSubscription {
 
 	private final String projectId;
 
+	private final List<SecretLocation> locations;
+
 	private final Set<String> environments = new LinkedHashSet<>();
+
+	private final String folders;
 
 	private final byte[] body;
 
@@ -68,10 +73,12 @@ final class EventStreamSubscription {
 
 	private volatile @Nullable Instant lastReceived;
 
-	EventStreamSubscription(String projectId, List<SecretLocation> locations, EventStreamSubscriptions owner) {
+	EventStreamSubscription(String projectId, EventStreamRegistrations.Group group, EventStreamSubscriptions owner) {
 		this.projectId = projectId;
-		locations.forEach((location) -> this.environments.add(location.getEnvironment()));
-		this.body = EventStreamRegistrations.body(projectId, EventStreamRegistrations.conditions(locations));
+		this.locations = group.locations();
+		this.locations.forEach((location) -> this.environments.add(location.getEnvironment()));
+		this.folders = group.conditions().toString();
+		this.body = EventStreamRegistrations.body(projectId, group.conditions());
 		this.owner = owner;
 	}
 
@@ -204,16 +211,17 @@ final class EventStreamSubscription {
 			this.everOpened = true;
 		}
 		if (!again) {
-			logger.info("Subscribed to the Infisical events of project '" + this.projectId + "' (environments "
-					+ this.environments + "): changed secrets are read as they are announced");
+			logger.info("Subscribed to the Infisical events of project '" + this.projectId + "' (folders "
+					+ this.folders + "): changed secrets are read as they are announced");
 		}
 		else if (logger.isDebugEnabled()) {
-			logger.debug("Infisical event stream of project '" + this.projectId + "' open again");
+			logger.debug("Infisical event stream of project '" + this.projectId + "' " + this.folders + " open again");
 		}
 		this.firstAnswer.complete(null);
-		this.owner.notices().channel(EventStreamSubscriptions.CHANNEL, this.projectId, true);
-		// the stream has no replay: what changed while it was closed is read now
-		this.owner.notices().resync(EventStreamSubscriptions.CHANNEL);
+		this.owner.notices().channel(EventStreamSubscriptions.CHANNEL, this.locations, true);
+		// the stream has no replay: what changed while it was closed is read now, only
+		// for the imports this stream serves
+		this.owner.notices().resync(EventStreamSubscriptions.CHANNEL, this.locations);
 		tell((listener) -> listener.opened(this.projectId));
 		return true;
 	}
@@ -281,10 +289,10 @@ final class EventStreamSubscription {
 			this.failures = healthy ? 1 : this.failures + 1;
 			Duration wait = this.owner.backoff().backoff(this.failures, null);
 			connectIn(wait);
-			logger.info("Infisical event stream of project '" + this.projectId + "' closed: " + why
+			logger.info("Infisical event stream of project '" + this.projectId + "' " + this.folders + " closed: " + why
 					+ "; opening it again in " + describe(wait));
 		}
-		this.owner.notices().channel(EventStreamSubscriptions.CHANNEL, this.projectId, false);
+		this.owner.notices().channel(EventStreamSubscriptions.CHANNEL, this.locations, false);
 	}
 
 	private void notOpened(@Nullable InfisicalAccessToken token, RuntimeException ex, boolean answered) {
@@ -323,7 +331,7 @@ final class EventStreamSubscription {
 			}
 		}
 		if (!retry) {
-			this.owner.notices().channel(EventStreamSubscriptions.CHANNEL, this.projectId, false);
+			this.owner.notices().channel(EventStreamSubscriptions.CHANNEL, this.locations, false);
 			// heard before startup, waiting on the answer, goes on
 			tell((listener) -> listener.refused(this.projectId, reason));
 			this.firstAnswer.complete(reason);
@@ -383,7 +391,7 @@ final class EventStreamSubscription {
 
 	@Override
 	public String toString() {
-		return "EventStreamSubscription[" + this.projectId + ", " + state() + "]";
+		return "EventStreamSubscription[" + this.projectId + ", " + this.folders + ", " + state() + "]";
 	}
 
 }

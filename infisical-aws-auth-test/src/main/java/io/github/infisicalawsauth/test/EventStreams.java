@@ -39,8 +39,8 @@ import io.github.infisicalawsauth.test.SecretStore.SecretEvent;
  * {@code Content-Length}, a chunked body and {@code Connection: close}. The stream then
  * carries one event per change of the project's secrets that a registration matches: the
  * same event, and the environment and folder path as the server's {@link EventMatching}
- * says (by default {@code secretPath} as a prefix, and {@code environmentSlug} when
- * given): <pre class="code">
+ * says (by default as current servers: exactly {@code environmentSlug}, a registration
+ * without one matches nothing, and {@code secretPath} as a glob): <pre class="code">
  * id: 7
  * event: secret:update
  * data: {"data":{"type":"secret:update","payload":[{"environment":"dev","secretPath":"/app","secretKeys":["DB_URL"]}]}}

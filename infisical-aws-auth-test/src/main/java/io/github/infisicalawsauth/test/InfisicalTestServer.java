@@ -719,7 +719,7 @@ public final class InfisicalTestServer implements AutoCloseable {
 
 		private EventPayload eventPayload = EventPayload.SERVER_CODE;
 
-		private EventMatching eventMatching = EventMatching.PREFIX;
+		private EventMatching eventMatching = EventMatching.GLOB;
 
 		private Builder() {
 		}
@@ -854,7 +854,8 @@ public final class InfisicalTestServer implements AutoCloseable {
 
 		/**
 		 * Set how event streams match a registration's conditions against a change.
-		 * @param eventMatching the matching, {@link EventMatching#PREFIX} by default
+		 * @param eventMatching the matching, {@link EventMatching#GLOB} (current servers)
+		 * by default
 		 * @return this builder
 		 */
 		public Builder eventMatching(EventMatching eventMatching) {

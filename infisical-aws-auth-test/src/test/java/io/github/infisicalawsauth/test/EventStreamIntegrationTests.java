@@ -73,7 +73,7 @@ class EventStreamIntegrationTests {
 	}
 
 	private EventStreamClient subscribe() {
-		return subscribe(subscription("p1", "dev", "/", "secret:create", "secret:update", "secret:delete",
+		return subscribe(subscription("p1", "dev", "/**", "secret:create", "secret:update", "secret:delete",
 				"secret:import-mutation"));
 	}
 
@@ -140,8 +140,8 @@ class EventStreamIntegrationTests {
 	}
 
 	@Test
-	void eventsComeOnlyForChangesInFoldersTheGlobMatchesWithGlobMatching() {
-		start(InfisicalTestServer.builder().eventMatching(EventMatching.GLOB));
+	void eventsComeOnlyForChangesInFoldersTheGlobMatchesByDefault() {
+		start();
 		EventStreamClient exact = subscribe(subscription("p1", "dev", "/app", "secret:create"));
 		this.dev.folder("/app/backend").secret("NESTED", "1");
 		this.dev.folder("/application").secret("PREFIX", "1");

@@ -3,6 +3,8 @@ package io.github.infisicalawsauth.autoconfigure.push;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import io.github.infisicalawsauth.InfisicalApiException;
 import io.github.infisicalawsauth.InfisicalException;
@@ -24,10 +26,11 @@ import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 /**
  * Runs the {@link EventStreamSubscriptions} while the application context runs, on a
  * scheduler thread and stream threads of their own. With
- * {@code infisical.secrets.events.enabled=auto} a server without event subscriptions is
- * reported once at INFO and polling stays the net; with {@code true} startup waits
- * (bounded by the connect and read timeouts and the token's max wait) for the first
- * answer of every subscription and fails on a refusal.
+ * {@code infisical.secrets.events.enabled=auto} a server without event subscriptions
+ * ({@code 404}, or a plan without them: {@code 402} or {@code 403}) is reported once per
+ * project at INFO and polling stays the net; with {@code true} startup waits (bounded by
+ * the connect and read timeouts and the token's max wait) for the first answer of every
+ * subscription and fails on a refusal.
  *
  * @author Infisical AWS Auth contributors
  */
@@ -145,6 +148,9 @@ class InfisicalEventStreams implements SmartLifecycle, DisposableBean {
 
 		private final List<EventStreamSubscriptions.Listener> listeners;
 
+		// a project with several streams has each refused: one line tells it
+		private final Set<String> reported = ConcurrentHashMap.newKeySet();
+
 		Reporter(List<EventStreamSubscriptions.Listener> listeners) {
 			this.listeners = listeners;
 		}
@@ -157,7 +163,7 @@ class InfisicalEventStreams implements SmartLifecycle, DisposableBean {
 		@Override
 		public void refused(String projectId, InfisicalException reason) {
 			this.listeners.forEach((listener) -> listener.refused(projectId, reason));
-			if (!InfisicalEventStreams.this.startupChecked) {
+			if (!InfisicalEventStreams.this.startupChecked || !this.reported.add(projectId)) {
 				return;
 			}
 			Duration interval = InfisicalEventStreams.this.refreshInterval;

@@ -130,7 +130,7 @@ final class InfisicalWebhookReceiver {
 	 * @param channel the channel
 	 */
 	void activate(String channel) {
-		this.notices.channel(channel, null, true);
+		this.notices.channel(channel, this.notices.importedLocations(), true);
 	}
 
 	private boolean accepted(String channel, WebhookVerification verification) {

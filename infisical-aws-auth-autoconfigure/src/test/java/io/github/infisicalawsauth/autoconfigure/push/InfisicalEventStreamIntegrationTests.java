@@ -87,7 +87,7 @@ class InfisicalEventStreamIntegrationTests {
 			.counter();
 		assertThat(accepted).isNotNull();
 		assertThat(accepted.count()).isOne();
-		assertThat(output).contains("Subscribed to the Infisical events of project 'project-1' (environments [dev])");
+		assertThat(output).contains("Subscribed to the Infisical events of project 'project-1' (folders [dev:/])");
 		assertNoSecretIn(output);
 	}
 
@@ -101,6 +101,20 @@ class InfisicalEventStreamIntegrationTests {
 		server.eventStreams().dropAll();
 		eventually().until(() -> server.requests(EventStreams.SUBSCRIBE_PATH).size() == 2);
 		eventually().until(() -> server.eventStreams().openCount() == 1 && server.secretReadCount() == 6);
+	}
+
+	@Test
+	void aStreamThatOpensAgainReadsOnlyTheImportsOfItsProject() {
+		InfisicalTestServer server = server(Generation.CURRENT, EventPayload.SERVER_CODE);
+		server.addIdentity(InfisicalTestFixtures.IDENTITY_ID).canReadProject("project-2");
+		server.project("project-2").environment("dev").secret("OTHER", "1");
+		run(server, "--spring.config.import=infisical:,infisical:/?project-id=project-2");
+		// loaded, then read once more when each project's stream opened
+		eventually().until(() -> reads(server, PROJECT) == 2 && reads(server, "project-2") == 2);
+		server.eventStreams().dropAll(PROJECT);
+		eventually().until(() -> server.requests(EventStreams.SUBSCRIBE_PATH).size() == 3);
+		eventually().until(() -> server.eventStreams().openCount() == 2 && reads(server, PROJECT) == 3);
+		assertThat(reads(server, "project-2")).isEqualTo(2);
 	}
 
 	@ParameterizedTest
@@ -172,6 +186,13 @@ class InfisicalEventStreamIntegrationTests {
 		context.close();
 		eventually().until(() -> server.eventStreams().openCount() == 0);
 		assertThat(threadsNamed("infisical-event")).isEmpty();
+	}
+
+	private static long reads(InfisicalTestServer server, String projectId) {
+		return server.requests("/api/v4/secrets")
+			.stream()
+			.filter((request) -> projectId.equals(request.queryParameters().get("projectId")))
+			.count();
 	}
 
 	private static List<Thread> threadsNamed(String prefix) {
