@@ -40,9 +40,9 @@ import org.springframework.scheduling.TaskScheduler;
  * in again first when the server rejected the token; after every opening the imports it
  * serves are read once, as the stream has no replay. A server that answers the
  * subscription with an error other than a rejected token, {@code 429} or {@code 5xx}
- * (servers without the feature answer {@code 404}, plans without it {@code 402} or
- * {@code 403}) gets no second try: polling stays the net, and the {@link Listener} hears
- * of it.
+ * (servers without the feature answer {@code 404}, plans without it {@code 402},
+ * {@code 403} or {@code 400}) gets no second try: polling stays the net, and the
+ * {@link Listener} hears of it.
  *
  * @author Infisical AWS Auth contributors
  * @since 0.1.0

@@ -287,7 +287,7 @@ class EventStreamSubscriptionsIntegrationTests {
 	}
 
 	@ParameterizedTest
-	@CsvSource({ "V2024, 0, 404", "CURRENT, 402, 402", "CURRENT, 403, 403" })
+	@CsvSource({ "V2024, 0, 404", "CURRENT, 400, 400", "CURRENT, 402, 402", "CURRENT, 403, 403" })
 	void aServerWithoutEventSubscriptionsIsNotAskedAgain(Generation generation, int refusal, int status) {
 		InfisicalTestServer server = server(generation, EventPayload.SERVER_CODE);
 		if (refusal != 0) {

@@ -2,6 +2,7 @@ package io.github.infisicalawsauth.autoconfigure.push;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -27,10 +28,10 @@ import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
  * Runs the {@link EventStreamSubscriptions} while the application context runs, on a
  * scheduler thread and stream threads of their own. With
  * {@code infisical.secrets.events.enabled=auto} a server without event subscriptions
- * ({@code 404}, or a plan without them: {@code 402} or {@code 403}) is reported once per
- * project at INFO and polling stays the net; with {@code true} startup waits (bounded by
- * the connect and read timeouts and the token's max wait) for the first answer of every
- * subscription and fails on a refusal.
+ * ({@code 404}, or a plan without them: {@code 402}, {@code 403}, or {@code 400} that
+ * names a plan restriction) is reported once per project at INFO and polling stays the
+ * net; with {@code true} startup waits (bounded by the connect and read timeouts and the
+ * token's max wait) for the first answer of every subscription and fails on a refusal.
  *
  * @author Infisical AWS Auth contributors
  */
@@ -135,10 +136,15 @@ class InfisicalEventStreams implements SmartLifecycle, DisposableBean {
 		return this.subscriptions != null;
 	}
 
-	// a server without the feature answers 404, a plan without it 402 or 403
-	private static boolean isUnavailable(InfisicalException reason) {
-		return reason instanceof InfisicalApiException api
-				&& (api.getStatusCode() == 404 || api.getStatusCode() == 402 || api.getStatusCode() == 403);
+	// a server without the feature answers 404, a plan without it 402 or 403, and
+	// current servers 400 "Failed to use event subscriptions due to plan restriction..."
+	static boolean isUnavailable(InfisicalException reason) {
+		if (!(reason instanceof InfisicalApiException api)) {
+			return false;
+		}
+		int status = api.getStatusCode();
+		return status == 404 || status == 402 || status == 403
+				|| (status == 400 && api.getServerMessage().toLowerCase(Locale.ROOT).contains("plan restriction"));
 	}
 
 	/**

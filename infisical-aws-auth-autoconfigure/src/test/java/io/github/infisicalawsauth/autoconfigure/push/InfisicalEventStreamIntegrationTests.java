@@ -118,7 +118,7 @@ class InfisicalEventStreamIntegrationTests {
 	}
 
 	@ParameterizedTest
-	@CsvSource({ "V2024, 0, HTTP 404", "CURRENT, 402, HTTP 402 PaymentRequired",
+	@CsvSource({ "V2024, 0, HTTP 404", "CURRENT, 400, HTTP 400 BadRequest", "CURRENT, 402, HTTP 402 PaymentRequired",
 			"CURRENT, 403, HTTP 403 ForbiddenError" })
 	void autoFallsBackToPollingWhereTheServerHasNoEventSubscriptions(Generation generation, int refusal, String status,
 			CapturedOutput output) {
@@ -140,19 +140,22 @@ class InfisicalEventStreamIntegrationTests {
 			.noneMatch((line) -> line.matches(".*(WARN|ERROR).*(InfisicalEventStreams|EventStreamSubscriptions).*"));
 	}
 
-	@Test
-	void trueFailsStartupWhereTheServerRefusesTheSubscription(CapturedOutput output) {
+	@ParameterizedTest
+	@CsvSource({ "400, HTTP 400 BadRequest, due to plan restriction",
+			"402, HTTP 402 PaymentRequired, your plan does not include event subscriptions" })
+	void trueFailsStartupWhereTheServerRefusesTheSubscription(int refusal, String status, String message,
+			CapturedOutput output) {
 		InfisicalTestServer server = server(Generation.CURRENT, EventPayload.SERVER_CODE);
-		server.eventStreams().refuseSubscriptions(402);
+		server.eventStreams().refuseSubscriptions(refusal);
 		assertThatException()
 			.isThrownBy(
 					() -> run(server, "--spring.config.import=infisical:", "--infisical.secrets.events.enabled=true"))
 			.havingRootCause()
-			.withMessageContaining("your plan does not include event subscriptions");
+			.withMessageContaining(message);
 		assertThat(output)
 			.contains("Infisical refused the event subscription of project 'project-1', which "
 					+ "infisical.secrets.events.enabled=true requires: POST /api/v1/events/subscribe/project-events "
-					+ "failed: HTTP 402 PaymentRequired")
+					+ "failed: " + status)
 			.contains("set infisical.secrets.events.enabled=auto to fall back to polling")
 			// the startup failure says it all
 			.doesNotContain(UNAVAILABLE);
