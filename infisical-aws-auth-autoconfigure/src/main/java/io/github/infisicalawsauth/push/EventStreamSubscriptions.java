@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -13,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.github.infisicalawsauth.InfisicalApiException;
 import io.github.infisicalawsauth.InfisicalException;
 import io.github.infisicalawsauth.InfisicalTokenProvider;
 import io.github.infisicalawsauth.client.InfisicalHttpClient;
@@ -38,11 +40,14 @@ import org.springframework.scheduling.TaskScheduler;
  * {@code event: error} or stays silent (pings included) for longer than the idle timeout
  * is opened again with backoff and jitter (2 seconds doubling to 60 by default), logging
  * in again first when the server rejected the token; after every opening the imports it
- * serves are read once, as the stream has no replay. A server that answers the
- * subscription with an error other than a rejected token, {@code 429} or {@code 5xx}
- * (servers without the feature answer {@code 404}, plans without it {@code 402},
- * {@code 403} or {@code 400}) gets no second try: polling stays the net, and the
- * {@link Listener} hears of it.
+ * serves are read once, as the stream has no replay. Infisical allows
+ * {@value #MAX_STREAMS_PER_PROJECT} streams per project and machine identity across all
+ * instances: a subscription refused with {@code 429} for that reason is logged once at
+ * WARN and tried again about every {@link #LIMIT_RETRY_INTERVAL 5 minutes}, polling being
+ * the net meanwhile. A server that answers the subscription with an error other than a
+ * rejected token, {@code 429} or {@code 5xx} (servers without the feature answer
+ * {@code 404}, plans without it {@code 402}, {@code 403} or {@code 400}) gets no second
+ * try: polling stays the net, and the {@link Listener} hears of it.
  *
  * @author Infisical AWS Auth contributors
  * @since 0.1.0
@@ -58,6 +63,20 @@ public final class EventStreamSubscriptions {
 	 * Path of the subscription route below {@code /api}.
 	 */
 	public static final String SUBSCRIBE_PATH = "/v1/events/subscribe/project-events";
+
+	/**
+	 * How many streams Infisical lets one machine identity have open for one project,
+	 * counted across all instances that share the identity.
+	 */
+	public static final int MAX_STREAMS_PER_PROJECT = 5;
+
+	/**
+	 * How long a subscription refused for the stream limit waits before it tries again,
+	 * at least; up to a minute of jitter is added.
+	 */
+	public static final Duration LIMIT_RETRY_INTERVAL = Duration.ofMinutes(5);
+
+	static final Duration LIMIT_RETRY_JITTER = Duration.ofMinutes(1);
 
 	private static final Duration STOP_WAIT = Duration.ofSeconds(2);
 
@@ -156,7 +175,8 @@ public final class EventStreamSubscriptions {
 
 	/**
 	 * Wait until every stream has had its first answer (opened, refused, or failed in a
-	 * way worth retrying), at most the given time, and return the refusals.
+	 * way worth retrying, the stream limit included), at most the given time, and return
+	 * the refusals.
 	 * @param timeout how long to wait at most
 	 * @return the reason of the first refused subscription of each project, by project id
 	 */
@@ -222,6 +242,18 @@ public final class EventStreamSubscriptions {
 		return oldest;
 	}
 
+	/**
+	 * Whether the server refused a subscription because the identity has all the streams
+	 * it may open for the project ({@code 429 "Too many active connections for project
+	 * ..."}), rather than for a rate limit of requests.
+	 * @param failure the failure
+	 * @return {@code true} for the stream limit
+	 */
+	static boolean isStreamLimit(InfisicalException failure) {
+		return failure instanceof InfisicalApiException api && api.getStatusCode() == 429
+				&& api.getServerMessage().toLowerCase(Locale.ROOT).contains("active connections");
+	}
+
 	private synchronized List<EventStreamSubscription> subscriptions() {
 		return this.subscriptions.values().stream().flatMap(List::stream).toList();
 	}
@@ -283,7 +315,8 @@ public final class EventStreamSubscriptions {
 		CONNECTING,
 
 		/**
-		 * Waiting to open, or to open again after a drop or a failure.
+		 * Waiting to open, or to open again after a drop, a failure, or while the
+		 * project's streams are all taken.
 		 */
 		WAITING,
 

@@ -35,12 +35,15 @@ import io.github.infisicalawsauth.token.LifecycleAwareTokenProvider;
 import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -54,6 +57,7 @@ import static org.awaitility.Awaitility.await;
  *
  * @author Infisical AWS Auth contributors
  */
+@ExtendWith(OutputCaptureExtension.class)
 class EventStreamSubscriptionsIntegrationTests {
 
 	private static final String PROJECT = "project-1";
@@ -309,6 +313,56 @@ class EventStreamSubscriptionsIntegrationTests {
 	}
 
 	@Test
+	void aSixthInstanceOfTheSameIdentityPollsUntilAStreamOfTheProjectFreesUp(CapturedOutput output) {
+		InfisicalTestServer server = server(Generation.CURRENT, EventPayload.SERVER_CODE);
+		// six instances of a fleet that share the identity; their streams stay open
+		// without pings
+		List<EventStreamSubscriptions> fleet = new ArrayList<>();
+		List<RecordingNotices> notices = new ArrayList<>();
+		for (int i = 0; i < 6; i++) {
+			RecordingNotices instance = new RecordingNotices();
+			instance.imported = List.of(location("dev", "/"));
+			notices.add(instance);
+			fleet.add(subscriptions(server, RetryBackoff.builder().build(), instance, new RecordingListener(),
+					Duration.ofHours(1)));
+		}
+		for (int i = 0; i < 5; i++) {
+			startAndOpen(fleet.get(i));
+		}
+		assertThat(server.eventStreams().openCount()).isEqualTo(5);
+		EventStreamSubscriptions sixth = fleet.get(5);
+		Instant refusedAt = this.scheduler.now();
+		sixth.start();
+		this.scheduler.runDue();
+		// not a refusal: infisical.secrets.events.enabled=true starts
+		assertThat(sixth.awaitFirstAnswers(Duration.ofSeconds(5))).isEmpty();
+		awaitState(sixth, State.WAITING);
+		assertThat(server.requests(SUBSCRIBE)).hasSize(6);
+		assertThat(notices.get(5).channels).doesNotContainValue(true);
+		assertThat(this.scheduler.nextTaskAt()).isBetween(refusedAt.plus(Duration.ofMinutes(5)),
+				refusedAt.plus(Duration.ofMinutes(6)));
+		String warning = "Infisical allows 5 event streams per project and machine identity";
+		assertThat(output.getOut()).containsOnlyOnce(warning)
+			.contains("Meanwhile changes of these imports reach this instance by polling only "
+					+ "(infisical.secrets.refresh-interval); it tries again every 5 minutes or so");
+		// tried again, quietly
+		this.scheduler.advance(Duration.ofMinutes(6));
+		eventually().until(() -> server.requests(SUBSCRIBE).size() == 7);
+		awaitState(sixth, State.WAITING);
+		assertThat(output.getOut()).containsOnlyOnce(warning);
+		// an instance stops: its stream is taken at the next attempt
+		fleet.get(0).stop();
+		eventually().until(() -> server.eventStreams().openCount() == 4);
+		this.scheduler.advance(Duration.ofMinutes(6));
+		awaitState(sixth, State.OPEN);
+		assertThat(server.eventStreams().openCount()).isEqualTo(5);
+		eventually().until(() -> notices.get(5).resynced.size() == 1);
+		assertThat(notices.get(5).channels).containsEntry(location("dev", "/"), true);
+		assertThat(notices.get(5).resynced).containsExactly(Set.of(location("dev", "/")));
+		assertThat(output.getOut()).containsOnlyOnce(warning);
+	}
+
+	@Test
 	void stopClosesTheStreamsAndLeavesNoThread() {
 		InfisicalTestServer server = server(Generation.CURRENT, EventPayload.SERVER_CODE);
 		EventStreamSubscriptions subscriptions = subscriptions(server, location("dev", "/"),
@@ -392,7 +446,11 @@ class EventStreamSubscriptionsIntegrationTests {
 	private EventStreamSubscriptions subscriptions(InfisicalTestServer server, RetryBackoff backoff,
 			SecretLocation... imported) {
 		this.notices.imported = List.of(imported);
+		return subscriptions(server, backoff, this.notices, this.listener, Duration.ofSeconds(60));
+	}
 
+	private EventStreamSubscriptions subscriptions(InfisicalTestServer server, RetryBackoff backoff,
+			RecordingNotices notices, RecordingListener listener, Duration idleTimeout) {
 		InfisicalHttpClient client = new InfisicalHttpClient(InfisicalSiteUrl.of(server.url(), false),
 				HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build(), Duration.ofSeconds(5),
 				InfisicalHttpClient.DEFAULT_MAX_RESPONSE_SIZE);
@@ -411,10 +469,11 @@ class EventStreamSubscriptionsIntegrationTests {
 			return thread;
 		};
 		EventStreamSubscriptions subscriptions = EventStreamSubscriptions
-			.builder(client, tokenProvider, this.notices, this.scheduler)
+			.builder(client, tokenProvider, notices, this.scheduler)
 			.backoff(backoff)
+			.idleTimeout(idleTimeout)
 			.threadFactory(threadFactory)
-			.listener(this.listener)
+			.listener(listener)
 			.build();
 		// closed before the server
 		this.closeables.add(0, tokenScheduler::shutdown);

@@ -32,6 +32,9 @@ import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
  * names a plan restriction) is reported once per project at INFO and polling stays the
  * net; with {@code true} startup waits (bounded by the connect and read timeouts and the
  * token's max wait) for the first answer of every subscription and fails on a refusal.
+ * The stream limit ({@code 429}: the identity's streams for the project are all open,
+ * most likely held by other instances) fails neither: it is a matter of fleet size, not
+ * of configuration, and the stream is tried again later.
  *
  * @author Infisical AWS Auth contributors
  */

@@ -1,5 +1,8 @@
 package io.github.infisicalawsauth.autoconfigure.push;
 
+import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -11,6 +14,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import io.github.infisicalawsauth.InfisicalTestFixtures;
+import io.github.infisicalawsauth.autoconfigure.actuate.InfisicalEndpoint;
+import io.github.infisicalawsauth.client.EventStreamConnection;
+import io.github.infisicalawsauth.client.InfisicalHttpClient;
+import io.github.infisicalawsauth.client.InfisicalSiteUrl;
+import io.github.infisicalawsauth.push.EventStreamSubscriptions;
 import io.github.infisicalawsauth.secrets.SecretLocation;
 import io.github.infisicalawsauth.secrets.SecretsChangeListener;
 import io.github.infisicalawsauth.test.EventPayload;
@@ -161,6 +169,36 @@ class InfisicalEventStreamIntegrationTests {
 			.doesNotContain(UNAVAILABLE);
 		eventually().until(() -> server.eventStreams().openCount() == 0);
 		assertThat(threadsNamed("infisical-event")).isEmpty();
+	}
+
+	@Test
+	void trueStartsAndPollsWhereOtherInstancesHoldEveryStreamOfTheProject(CapturedOutput output) {
+		InfisicalTestServer server = server(Generation.CURRENT, EventPayload.SERVER_CODE);
+		// five instances of the same identity hold the project's streams
+		InfisicalHttpClient client = new InfisicalHttpClient(InfisicalSiteUrl.of(server.url(), false),
+				HttpClient.newHttpClient(), Duration.ofSeconds(5), InfisicalHttpClient.DEFAULT_MAX_RESPONSE_SIZE);
+		this.closeables.add(0, client);
+		String token = InfisicalTestFixtures.authentication(client, InfisicalTestFixtures.IDENTITY_ID)
+			.login()
+			.accessToken();
+		byte[] body = ("{\"projectId\":\"" + PROJECT + "\",\"register\":[{\"event\":\"secret:update\","
+				+ "\"conditions\":{\"environmentSlug\":\"dev\",\"secretPath\":\"/\"}}]}")
+			.getBytes(StandardCharsets.UTF_8);
+		for (int i = 0; i < EventStreamSubscriptions.MAX_STREAMS_PER_PROJECT; i++) {
+			this.closeables.add(0, EventStreamConnection.open(client, EventStreamSubscriptions.SUBSCRIBE_PATH, body,
+					token, Duration.ofSeconds(5), 1024));
+		}
+		ConfigurableApplicationContext context = run(server, "--spring.config.import=infisical:",
+				"--infisical.secrets.events.enabled=true", "--infisical.secrets.refresh-interval=10m");
+		assertThat(context.isRunning()).isTrue();
+		assertThat(server.requests(EventStreams.SUBSCRIBE_PATH)).hasSize(6);
+		assertThat(server.eventStreams().openCount()).isEqualTo(5);
+		assertThat(count(output.getOut(), "Infisical allows 5 event streams per project and machine identity")).isOne();
+		assertThat(output.getOut()).contains(" WARN ").contains("Too many active connections for project project-1");
+		assertThat(new InfisicalEndpoint(context.getEnvironment(), Clock.systemUTC()).imports().imports())
+			.singleElement()
+			.satisfies((imported) -> assertThat(imported.channels()).containsExactly("polling"));
+		assertNoSecretIn(output);
 	}
 
 	@Test
