@@ -38,16 +38,16 @@ import org.springframework.scheduling.TaskScheduler;
  * Each stream is read on a daemon thread of its own; waits (reconnecting, silence) run on
  * the given {@link TaskScheduler} and its clock. A stream that drops, ends, sends
  * {@code event: error} or stays silent (pings included) for longer than the idle timeout
- * is opened again with backoff and jitter (2 seconds doubling to 60 by default), logging
- * in again first when the server rejected the token; after every opening the imports it
- * serves are read once, as the stream has no replay. Infisical allows
- * {@value #MAX_STREAMS_PER_PROJECT} streams per project and machine identity across all
- * instances: a subscription refused with {@code 429} for that reason is logged once at
- * WARN and tried again about every {@link #LIMIT_RETRY_INTERVAL 5 minutes}, polling being
- * the net meanwhile. A server that answers the subscription with an error other than a
- * rejected token, {@code 429} or {@code 5xx} (servers without the feature answer
- * {@code 404}, plans without it {@code 402}, {@code 403} or {@code 400}) gets no second
- * try: polling stays the net, and the {@link Listener} hears of it.
+ * is opened again with backoff and jitter (2 to 4 seconds at first, doubling, at most 60
+ * by default), logging in again first when the server rejected the token; after every
+ * opening the imports it serves are read once, as the stream has no replay. Infisical
+ * allows {@value #MAX_STREAMS_PER_PROJECT} streams per project and machine identity
+ * across all instances: a subscription refused with {@code 429} for that reason is logged
+ * once at WARN and tried again about every {@link #LIMIT_RETRY_INTERVAL 5 minutes},
+ * polling being the net meanwhile. A server that answers the subscription with an error
+ * other than a rejected token, {@code 429} or {@code 5xx} (servers without the feature
+ * answer {@code 404}, plans without it {@code 402}, {@code 403} or {@code 400}) gets no
+ * second try: polling stays the net, and the {@link Listener} hears of it.
  *
  * @author Infisical AWS Auth contributors
  * @since 0.1.0
@@ -381,11 +381,7 @@ public final class EventStreamSubscriptions {
 
 		private ThreadFactory threadFactory = new ReaderThreads();
 
-		private RetryBackoff backoff = RetryBackoff.builder()
-			.initialInterval(Duration.ofSeconds(2))
-			.maxInterval(Duration.ofSeconds(60))
-			.multiplier(2)
-			.build();
+		private RetryBackoff backoff = defaultBackoff().build();
 
 		private Duration idleTimeout = Duration.ofSeconds(60);
 
@@ -416,7 +412,8 @@ public final class EventStreamSubscriptions {
 		/**
 		 * Set the waits between attempts to open a stream; only
 		 * {@link RetryBackoff#backoff(int, Duration)} is used.
-		 * @param backoff the backoff, 2 seconds doubling to 60 by default
+		 * @param backoff the backoff, by default 2 to 4 seconds at first, doubling, at
+		 * most 60
 		 * @return this builder
 		 */
 		public Builder backoff(RetryBackoff backoff) {
@@ -478,6 +475,13 @@ public final class EventStreamSubscriptions {
 			return value;
 		}
 
+	}
+
+	// RetryBackoff's jitter takes half to all of each delay: from 4 seconds the first
+	// wait is never shorter than the 2 seconds of Infisical's own clients, the longest
+	// never longer than 60
+	static RetryBackoff.Builder defaultBackoff() {
+		return RetryBackoff.builder().initialInterval(Duration.ofSeconds(4)).maxInterval(Duration.ofSeconds(60));
 	}
 
 	private static final class ReaderThreads implements ThreadFactory {

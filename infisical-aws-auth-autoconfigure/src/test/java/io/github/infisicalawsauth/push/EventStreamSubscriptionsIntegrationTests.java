@@ -248,6 +248,18 @@ class EventStreamSubscriptionsIntegrationTests {
 		eventually().until(() -> this.notices.changes.size() == 1);
 	}
 
+	// Infisical's own clients wait 2 seconds at least
+	@ParameterizedTest
+	@CsvSource({ "0, 2000", "0.999, 3998" })
+	void theFirstWaitBeforeOpeningAgainIsTwoSecondsAtLeastWhateverTheJitter(double jitter, long wait) {
+		InfisicalTestServer server = server(Generation.CURRENT, EventPayload.SERVER_CODE);
+		EventStreamSubscriptions subscriptions = subscriptions(server,
+				EventStreamSubscriptions.defaultBackoff().random(() -> jitter).build(), location("dev", "/"));
+		startAndOpen(subscriptions);
+		server.eventStreams().dropAll();
+		assertReopenedAfter(subscriptions, Duration.ofMillis(wait));
+	}
+
 	@Test
 	void anErrorEventClosesTheStreamAndItIsOpenedAgain() {
 		InfisicalTestServer server = server(Generation.CURRENT, EventPayload.SERVER_CODE);
@@ -323,8 +335,8 @@ class EventStreamSubscriptionsIntegrationTests {
 			RecordingNotices instance = new RecordingNotices();
 			instance.imported = List.of(location("dev", "/"));
 			notices.add(instance);
-			fleet.add(subscriptions(server, RetryBackoff.builder().build(), instance, new RecordingListener(),
-					Duration.ofHours(1)));
+			fleet.add(subscriptions(server, EventStreamSubscriptions.defaultBackoff().build(), instance,
+					new RecordingListener(), Duration.ofHours(1)));
 		}
 		for (int i = 0; i < 5; i++) {
 			startAndOpen(fleet.get(i));
@@ -434,13 +446,8 @@ class EventStreamSubscriptionsIntegrationTests {
 	}
 
 	private EventStreamSubscriptions subscriptions(InfisicalTestServer server, SecretLocation... imported) {
-		return subscriptions(server,
-				RetryBackoff.builder()
-					.initialInterval(Duration.ofSeconds(2))
-					.maxInterval(Duration.ofSeconds(60))
-					.random(() -> 1.0)
-					.build(),
-				imported);
+		// the default with its lowest jitter: waits are exact
+		return subscriptions(server, EventStreamSubscriptions.defaultBackoff().random(() -> 0).build(), imported);
 	}
 
 	private EventStreamSubscriptions subscriptions(InfisicalTestServer server, RetryBackoff backoff,
