@@ -3,23 +3,31 @@ package io.github.infisicalawsauth.push;
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import io.github.infisicalawsauth.secrets.SecretLocation;
-import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.ObjectWriteContext;
 import tools.jackson.core.json.JsonFactory;
 
 /**
- * What a subscription registers for: the four secret events for each environment and path
- * the application imports from a project. The server takes 1 to 10 registrations and
- * matches {@code secretPath} as a prefix, so each imported path is registered (a path
- * below another one is covered by it); when that needs more than 10, each environment is
- * registered with the longest path its imports share, and when that still needs more, the
- * whole project. Broader registrations only cost reads that find nothing changed.
+ * What the streams of one project register for: the four secret events for each folder
+ * the application imports, named by its environment and its exact path, and for a
+ * recursive import also {@code <path>/**}.
+ * <p>
+ * Infisical servers differ in how they match a registration: earlier ones take
+ * {@code secretPath} as a prefix and {@code environmentSlug} as optional, current ones
+ * match {@code environmentSlug} exactly (a registration without one matches nothing) and
+ * {@code secretPath} as a glob. An environment with an exact path matches that folder
+ * under both; {@code <path>/**} matches the folders below it under a glob and nothing
+ * under a prefix, where the exact path covers them already. A folder below a recursive
+ * import of the same environment needs no registration of its own.
+ * <p>
+ * A server takes 1 to 10 registrations per stream, so a stream carries at most two such
+ * conditions, and a project that needs more gets one stream per two.
  *
  * @author Infisical AWS Auth contributors
  */
@@ -30,49 +38,65 @@ final class EventStreamRegistrations {
 
 	static final int MAX_REGISTRATIONS = 10;
 
+	static final int CONDITIONS_PER_STREAM = MAX_REGISTRATIONS / EVENTS.size();
+
 	private static final JsonFactory JSON_FACTORY = new JsonFactory();
 
 	private EventStreamRegistrations() {
 	}
 
 	/**
-	 * Return the conditions to register for the imports of one project.
+	 * Return the streams to open for the imports of one project, each with the conditions
+	 * it registers and the imports it serves.
 	 * @param locations the imported locations of the project
-	 * @return the conditions, each registered for the four secret events
+	 * @return the streams, at least one when there is a location
 	 */
-	static List<Condition> conditions(Collection<SecretLocation> locations) {
-		Map<String, List<String>> pathsByEnvironment = new LinkedHashMap<>();
+	static List<Group> groups(Collection<SecretLocation> locations) {
+		Map<Condition, Folder> folders = new LinkedHashMap<>();
 		for (SecretLocation location : locations) {
-			List<String> paths = pathsByEnvironment.computeIfAbsent(location.getEnvironment(),
-					(environment) -> new ArrayList<>());
-			if (!paths.contains(location.getPath())) {
-				paths.add(location.getPath());
+			Folder folder = folders.computeIfAbsent(new Condition(location.getEnvironment(), location.getPath()),
+					(condition) -> new Folder(condition, new ArrayList<>()));
+			folder.locations().add(location);
+		}
+		List<Folder> needed = new ArrayList<>();
+		for (Folder folder : folders.values()) {
+			// the highest one, which no other covers
+			Folder cover = folders.values()
+				.stream()
+				.filter((other) -> other != folder && other.isRecursive() && other.covers(folder.condition()))
+				.min(Comparator.comparingInt((other) -> other.condition().secretPath().length()))
+				.orElse(null);
+			if (cover != null) {
+				// its events come with those of the recursive import, which reads it too
+				cover.locations().addAll(folder.locations());
+			}
+			else {
+				needed.add(folder);
 			}
 		}
-		int fit = MAX_REGISTRATIONS / EVENTS.size();
-		List<Condition> exact = new ArrayList<>();
-		pathsByEnvironment.forEach((environment, paths) -> {
-			for (String path : paths) {
-				if (paths.stream().noneMatch((other) -> !other.equals(path) && isWithin(path, other))) {
-					exact.add(new Condition(environment, path));
-				}
+		List<Group> groups = new ArrayList<>();
+		List<Condition> conditions = new ArrayList<>();
+		List<SecretLocation> served = new ArrayList<>();
+		for (Folder folder : needed) {
+			List<Condition> own = folder.conditions();
+			if (!conditions.isEmpty() && conditions.size() + own.size() > CONDITIONS_PER_STREAM) {
+				groups.add(new Group(List.copyOf(conditions), List.copyOf(served)));
+				conditions.clear();
+				served.clear();
 			}
-		});
-		if (exact.size() <= fit) {
-			return exact;
+			conditions.addAll(own);
+			served.addAll(folder.locations());
 		}
-		if (pathsByEnvironment.size() <= fit) {
-			List<Condition> shared = new ArrayList<>();
-			pathsByEnvironment.forEach((environment, paths) -> shared.add(new Condition(environment, shared(paths))));
-			return shared;
+		if (!conditions.isEmpty()) {
+			groups.add(new Group(List.copyOf(conditions), List.copyOf(served)));
 		}
-		return List.of(new Condition(null, "/"));
+		return groups;
 	}
 
 	/**
 	 * Write the body of a subscription.
 	 * @param projectId the project
-	 * @param conditions the conditions
+	 * @param conditions the conditions, each registered for the four secret events
 	 * @return the JSON body
 	 */
 	static byte[] body(String projectId, List<Condition> conditions) {
@@ -86,9 +110,7 @@ final class EventStreamRegistrations {
 					json.writeStartObject();
 					json.writeStringProperty("event", event);
 					json.writeObjectPropertyStart("conditions");
-					if (condition.environment() != null) {
-						json.writeStringProperty("environmentSlug", condition.environment());
-					}
+					json.writeStringProperty("environmentSlug", condition.environment());
 					json.writeStringProperty("secretPath", condition.secretPath());
 					json.writeEndObject();
 					json.writeEndObject();
@@ -100,28 +122,55 @@ final class EventStreamRegistrations {
 		return bytes.toByteArray();
 	}
 
-	// whether a normalised path is the other one or below it
-	private static boolean isWithin(String path, String other) {
-		return other.equals("/") || path.equals(other) || path.startsWith(other + "/");
-	}
-
-	private static String shared(List<String> paths) {
-		String shared = paths.get(0);
-		for (String path : paths) {
-			while (!isWithin(path, shared)) {
-				shared = shared.substring(0, Math.max(1, shared.lastIndexOf('/')));
-			}
-		}
-		return shared;
-	}
-
 	/**
 	 * Where changes are announced.
 	 *
-	 * @param environment the environment slug, or {@code null} for every environment
-	 * @param secretPath the prefix of the folder paths
+	 * @param environment the environment slug
+	 * @param secretPath an exact folder path, or one followed by {@code /**}
 	 */
-	record Condition(@Nullable String environment, String secretPath) {
+	record Condition(String environment, String secretPath) {
+
+		@Override
+		public String toString() {
+			return this.environment + ":" + this.secretPath;
+		}
+
+	}
+
+	/**
+	 * What one stream registers for, and the imports it serves.
+	 *
+	 * @param conditions the conditions, at most {@link #CONDITIONS_PER_STREAM}
+	 * @param locations the imported locations whose changes they announce
+	 */
+	record Group(List<Condition> conditions, List<SecretLocation> locations) {
+
+	}
+
+	/**
+	 * An imported folder and the imports that read it.
+	 */
+	private record Folder(Condition condition, List<SecretLocation> locations) {
+
+		boolean isRecursive() {
+			return this.locations.stream().anyMatch(SecretLocation::isRecursive);
+		}
+
+		// whether a recursive import of this folder reads the other one
+		boolean covers(Condition other) {
+			String path = this.condition.secretPath();
+			return this.condition.environment().equals(other.environment()) && (path.equals("/")
+					|| other.secretPath().equals(path) || other.secretPath().startsWith(path + "/"));
+		}
+
+		List<Condition> conditions() {
+			if (!isRecursive()) {
+				return List.of(this.condition);
+			}
+			String path = this.condition.secretPath();
+			String below = path.equals("/") ? "/**" : path + "/**";
+			return List.of(this.condition, new Condition(this.condition.environment(), below));
+		}
 
 	}
 

@@ -23,9 +23,10 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The event stream of one project: opens it on a thread of its own, reads it, and opens
- * it again with backoff when it ends, until the server refuses it or it is stopped. Waits
- * run on the owner's scheduler.
+ * One event stream of a project, for some of its imported folders (a stream registers two
+ * at most): opens it on a thread of its own, reads it, and opens it again with backoff
+ * when it ends, until the server refuses it or it is stopped. While the project's streams
+ * are all taken it tries again every few minutes. Waits run on the owner's scheduler.
  *
  * @author Infisical AWS Auth contributors
  */
@@ -38,7 +39,11 @@ final class EventStreamSubscription {
 
 	private final String projectId;
 
+	private final List<SecretLocation> locations;
+
 	private final Set<String> environments = new LinkedHashSet<>();
+
+	private final String folders;
 
 	private final byte[] body;
 
@@ -64,14 +69,19 @@ final class EventStreamSubscription {
 
 	private boolean everOpened;
 
+	// the stream limit is told once at WARN, until the stream opens
+	private boolean limitReported;
+
 	private Instant openedAt = Instant.EPOCH;
 
 	private volatile @Nullable Instant lastReceived;
 
-	EventStreamSubscription(String projectId, List<SecretLocation> locations, EventStreamSubscriptions owner) {
+	EventStreamSubscription(String projectId, EventStreamRegistrations.Group group, EventStreamSubscriptions owner) {
 		this.projectId = projectId;
-		locations.forEach((location) -> this.environments.add(location.getEnvironment()));
-		this.body = EventStreamRegistrations.body(projectId, EventStreamRegistrations.conditions(locations));
+		this.locations = group.locations();
+		this.locations.forEach((location) -> this.environments.add(location.getEnvironment()));
+		this.folders = group.conditions().toString();
+		this.body = EventStreamRegistrations.body(projectId, group.conditions());
 		this.owner = owner;
 	}
 
@@ -200,20 +210,22 @@ final class EventStreamSubscription {
 			this.lastReceived = now;
 			this.closeReason = null;
 			this.timer = this.owner.scheduler().schedule(this::checkIdle, now.plus(this.owner.idleTimeout()));
-			again = this.everOpened;
+			again = this.everOpened && !this.limitReported;
 			this.everOpened = true;
+			this.limitReported = false;
 		}
 		if (!again) {
-			logger.info("Subscribed to the Infisical events of project '" + this.projectId + "' (environments "
-					+ this.environments + "): changed secrets are read as they are announced");
+			logger.info("Subscribed to the Infisical events of project '" + this.projectId + "' (folders "
+					+ this.folders + "): changed secrets are read as they are announced");
 		}
 		else if (logger.isDebugEnabled()) {
-			logger.debug("Infisical event stream of project '" + this.projectId + "' open again");
+			logger.debug("Infisical event stream of project '" + this.projectId + "' " + this.folders + " open again");
 		}
 		this.firstAnswer.complete(null);
-		this.owner.notices().channel(EventStreamSubscriptions.CHANNEL, this.projectId, true);
-		// the stream has no replay: what changed while it was closed is read now
-		this.owner.notices().resync(EventStreamSubscriptions.CHANNEL);
+		this.owner.notices().channel(EventStreamSubscriptions.CHANNEL, this.locations, true);
+		// the stream has no replay: what changed while it was closed is read now, only
+		// for the imports this stream serves
+		this.owner.notices().resync(EventStreamSubscriptions.CHANNEL, this.locations);
 		tell((listener) -> listener.opened(this.projectId));
 		return true;
 	}
@@ -281,10 +293,10 @@ final class EventStreamSubscription {
 			this.failures = healthy ? 1 : this.failures + 1;
 			Duration wait = this.owner.backoff().backoff(this.failures, null);
 			connectIn(wait);
-			logger.info("Infisical event stream of project '" + this.projectId + "' closed: " + why
+			logger.info("Infisical event stream of project '" + this.projectId + "' " + this.folders + " closed: " + why
 					+ "; opening it again in " + describe(wait));
 		}
-		this.owner.notices().channel(EventStreamSubscriptions.CHANNEL, this.projectId, false);
+		this.owner.notices().channel(EventStreamSubscriptions.CHANNEL, this.locations, false);
 	}
 
 	private void notOpened(@Nullable InfisicalAccessToken token, RuntimeException ex, boolean answered) {
@@ -303,7 +315,10 @@ final class EventStreamSubscription {
 			if (this.state != State.CONNECTING) {
 				return;
 			}
-			if (retry) {
+			if (EventStreamSubscriptions.isStreamLimit(reason)) {
+				waitForAFreeStream((InfisicalApiException) reason);
+			}
+			else if (retry) {
 				this.failures++;
 				Duration retryAfter = (ex instanceof InfisicalApiException api) ? api.getRetryAfter() : null;
 				Duration wait = this.owner.backoff().backoff(this.failures, retryAfter);
@@ -323,7 +338,7 @@ final class EventStreamSubscription {
 			}
 		}
 		if (!retry) {
-			this.owner.notices().channel(EventStreamSubscriptions.CHANNEL, this.projectId, false);
+			this.owner.notices().channel(EventStreamSubscriptions.CHANNEL, this.locations, false);
 			// heard before startup, waiting on the answer, goes on
 			tell((listener) -> listener.refused(this.projectId, reason));
 			this.firstAnswer.complete(reason);
@@ -331,6 +346,38 @@ final class EventStreamSubscription {
 		else if (!tokenRejected) {
 			// startup waits for no retries: the server answered, or cannot be reached
 			this.firstAnswer.complete(null);
+		}
+	}
+
+	// with the monitor held: the identity has all the streams Infisical allows for the
+	// project, held by other instances that share it (or by this one, for a project with
+	// many imported folders). That is no failure to back off from quickly: polling stays
+	// the net, and a long wait with jitter takes a place that frees up later without
+	// pressing the server.
+	private void waitForAFreeStream(InfisicalApiException limit) {
+		this.failures = 0;
+		Duration wait = EventStreamSubscriptions.LIMIT_RETRY_INTERVAL
+			.plusMillis(ThreadLocalRandom.current().nextLong(EventStreamSubscriptions.LIMIT_RETRY_JITTER.toMillis()));
+		Duration retryAfter = limit.getRetryAfter();
+		if (retryAfter != null && retryAfter.compareTo(wait) > 0) {
+			wait = retryAfter;
+		}
+		connectIn(wait);
+		if (!this.limitReported) {
+			this.limitReported = true;
+			logger.warn("Cannot open the Infisical event stream of project '" + this.projectId + "' " + this.folders
+					+ ": Infisical allows " + EventStreamSubscriptions.MAX_STREAMS_PER_PROJECT
+					+ " event streams per project and machine identity, counted across every instance that shares "
+					+ "the identity, and they are all open (" + limit.getMessage() + "). Meanwhile changes of these "
+					+ "imports reach this instance by polling only (infisical.secrets.refresh-interval); it tries "
+					+ "again every " + EventStreamSubscriptions.LIMIT_RETRY_INTERVAL.toMinutes()
+					+ " minutes or so to take a stream that frees up. For larger fleets use webhooks with Spring Cloud Bus "
+					+ "(infisical.secrets.webhook.secret-key) and infisical.secrets.events.enabled=false, or more "
+					+ "machine identities.");
+		}
+		else if (logger.isDebugEnabled()) {
+			logger.debug("The Infisical event streams of project '" + this.projectId + "' are still all taken; "
+					+ "trying again in " + describe(wait));
 		}
 	}
 
@@ -383,7 +430,7 @@ final class EventStreamSubscription {
 
 	@Override
 	public String toString() {
-		return "EventStreamSubscription[" + this.projectId + ", " + state() + "]";
+		return "EventStreamSubscription[" + this.projectId + ", " + this.folders + ", " + state() + "]";
 	}
 
 }

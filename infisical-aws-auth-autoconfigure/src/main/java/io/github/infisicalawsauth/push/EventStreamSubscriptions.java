@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -13,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.github.infisicalawsauth.InfisicalApiException;
 import io.github.infisicalawsauth.InfisicalException;
 import io.github.infisicalawsauth.InfisicalTokenProvider;
 import io.github.infisicalawsauth.client.InfisicalHttpClient;
@@ -24,23 +26,28 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.scheduling.TaskScheduler;
 
 /**
- * Infisical event subscriptions of the imported locations: one server-sent events stream
- * per imported project, opened with the application's own token, registered for the
- * environments and paths the application imports. An event makes the
- * {@link SecretsChangeNotices} read the imports of its project and environment again
- * (coalesced, with {@code If-None-Match}); an event never carries keys or values, and one
- * about an environment the application does not import causes no read.
+ * Infisical event subscriptions of the imported locations: server-sent events streams
+ * opened with the application's own token, registered for the environment and exact path
+ * of each folder the application imports. A stream registers two folders at most (a
+ * server takes 10 registrations, 4 events each), so a project gets one stream per two of
+ * its imported folders, most often one. An event makes the {@link SecretsChangeNotices}
+ * read the imports of its project and environment again (coalesced, with
+ * {@code If-None-Match}); an event never carries keys or values, and one about an
+ * environment the application does not import causes no read.
  * <p>
  * Each stream is read on a daemon thread of its own; waits (reconnecting, silence) run on
  * the given {@link TaskScheduler} and its clock. A stream that drops, ends, sends
  * {@code event: error} or stays silent (pings included) for longer than the idle timeout
- * is opened again with backoff and jitter (2 seconds doubling to 60 by default), logging
- * in again first when the server rejected the token; after every opening each imported
- * location is read once, as the stream has no replay. A server that answers the
- * subscription with an error other than a rejected token, {@code 429} or {@code 5xx}
- * (servers without the feature answer {@code 404}, plans without it {@code 402} or
- * {@code 403}) gets no second try: polling stays the net, and the {@link Listener} hears
- * of it.
+ * is opened again with backoff and jitter (2 to 4 seconds at first, doubling, at most 60
+ * by default), logging in again first when the server rejected the token; after every
+ * opening the imports it serves are read once, as the stream has no replay. Infisical
+ * allows {@value #MAX_STREAMS_PER_PROJECT} streams per project and machine identity
+ * across all instances: a subscription refused with {@code 429} for that reason is logged
+ * once at WARN and tried again about every {@link #LIMIT_RETRY_INTERVAL 5 minutes},
+ * polling being the net meanwhile. A server that answers the subscription with an error
+ * other than a rejected token, {@code 429} or {@code 5xx} (servers without the feature
+ * answer {@code 404}, plans without it {@code 402}, {@code 403} or {@code 400}) gets no
+ * second try: polling stays the net, and the {@link Listener} hears of it.
  *
  * @author Infisical AWS Auth contributors
  * @since 0.1.0
@@ -56,6 +63,20 @@ public final class EventStreamSubscriptions {
 	 * Path of the subscription route below {@code /api}.
 	 */
 	public static final String SUBSCRIBE_PATH = "/v1/events/subscribe/project-events";
+
+	/**
+	 * How many streams Infisical lets one machine identity have open for one project,
+	 * counted across all instances that share the identity.
+	 */
+	public static final int MAX_STREAMS_PER_PROJECT = 5;
+
+	/**
+	 * How long a subscription refused for the stream limit waits before it tries again,
+	 * at least; up to a minute of jitter is added.
+	 */
+	public static final Duration LIMIT_RETRY_INTERVAL = Duration.ofMinutes(5);
+
+	static final Duration LIMIT_RETRY_JITTER = Duration.ofMinutes(1);
 
 	private static final Duration STOP_WAIT = Duration.ofSeconds(2);
 
@@ -77,7 +98,8 @@ public final class EventStreamSubscriptions {
 
 	private final Listener listener;
 
-	private final Map<String, EventStreamSubscription> subscriptions = new LinkedHashMap<>();
+	// by project, one per group of imported folders
+	private final Map<String, List<EventStreamSubscription>> subscriptions = new LinkedHashMap<>();
 
 	private boolean started;
 
@@ -107,8 +129,9 @@ public final class EventStreamSubscriptions {
 	}
 
 	/**
-	 * Open one stream per project that the application imports from, in the background.
-	 * Returns at once; an application that imports nothing opens none.
+	 * Open the streams of every project that the application imports from, one per two
+	 * imported folders, in the background. Returns at once; an application that imports
+	 * nothing opens none.
 	 * @throws IllegalStateException if already started
 	 */
 	public synchronized void start() {
@@ -121,8 +144,11 @@ public final class EventStreamSubscriptions {
 			byProject.computeIfAbsent(location.getProjectId(), (projectId) -> new ArrayList<>()).add(location);
 		}
 		byProject.forEach((projectId, locations) -> this.subscriptions.put(projectId,
-				new EventStreamSubscription(projectId, locations, this)));
-		this.subscriptions.values().forEach(EventStreamSubscription::start);
+				EventStreamRegistrations.groups(locations)
+					.stream()
+					.map((group) -> new EventStreamSubscription(projectId, group, this))
+					.toList()));
+		subscriptions().forEach(EventStreamSubscription::start);
 	}
 
 	/**
@@ -149,9 +175,10 @@ public final class EventStreamSubscriptions {
 
 	/**
 	 * Wait until every stream has had its first answer (opened, refused, or failed in a
-	 * way worth retrying), at most the given time, and return the refusals.
+	 * way worth retrying, the stream limit included), at most the given time, and return
+	 * the refusals.
 	 * @param timeout how long to wait at most
-	 * @return the reason of each refused subscription, by project id
+	 * @return the reason of the first refused subscription of each project, by project id
 	 */
 	public Map<String, InfisicalException> awaitFirstAnswers(Duration timeout) {
 		List<EventStreamSubscription> subscriptions = subscriptions();
@@ -171,37 +198,64 @@ public final class EventStreamSubscriptions {
 		for (EventStreamSubscription subscription : subscriptions) {
 			InfisicalException refusal = subscription.firstAnswer().getNow(null);
 			if (refusal != null) {
-				refusals.put(subscription.projectId(), refusal);
+				refusals.putIfAbsent(subscription.projectId(), refusal);
 			}
 		}
 		return refusals;
 	}
 
 	/**
-	 * Return the state of the stream of each project.
+	 * Return the state of the streams of each project: that of the stream furthest from
+	 * open ({@link State#OPEN} only when all of them are).
 	 * @return the states, by project id
 	 */
 	public Map<String, State> getStates() {
 		Map<String, State> states = new LinkedHashMap<>();
-		subscriptions().forEach((subscription) -> states.put(subscription.projectId(), subscription.state()));
+		for (EventStreamSubscription subscription : subscriptions()) {
+			State state = subscription.state();
+			states.merge(subscription.projectId(), state,
+					(one, other) -> (one.ordinal() > other.ordinal()) ? one : other);
+		}
 		return states;
 	}
 
 	/**
-	 * Return when the stream of a project last carried a line (an event or a ping).
+	 * Return when every stream of a project last carried a line (an event or a ping): the
+	 * oldest of their last lines, so that one silent stream shows.
 	 * @param projectId the project id
-	 * @return the time on the scheduler's clock, or {@code null} if it never did
+	 * @return the time on the scheduler's clock, or {@code null} if some stream of the
+	 * project never carried one, or it has none
 	 */
 	public @Nullable Instant getLastReceived(String projectId) {
-		EventStreamSubscription subscription;
+		List<EventStreamSubscription> streams;
 		synchronized (this) {
-			subscription = this.subscriptions.get(projectId);
+			streams = this.subscriptions.getOrDefault(projectId, List.of());
 		}
-		return (subscription != null) ? subscription.lastReceived() : null;
+		Instant oldest = null;
+		for (EventStreamSubscription stream : streams) {
+			Instant received = stream.lastReceived();
+			if (received == null) {
+				return null;
+			}
+			oldest = (oldest == null || received.isBefore(oldest)) ? received : oldest;
+		}
+		return oldest;
+	}
+
+	/**
+	 * Whether the server refused a subscription because the identity has all the streams
+	 * it may open for the project ({@code 429 "Too many active connections for project
+	 * ..."}), rather than for a rate limit of requests.
+	 * @param failure the failure
+	 * @return {@code true} for the stream limit
+	 */
+	static boolean isStreamLimit(InfisicalException failure) {
+		return failure instanceof InfisicalApiException api && api.getStatusCode() == 429
+				&& api.getServerMessage().toLowerCase(Locale.ROOT).contains("active connections");
 	}
 
 	private synchronized List<EventStreamSubscription> subscriptions() {
-		return List.copyOf(this.subscriptions.values());
+		return this.subscriptions.values().stream().flatMap(List::stream).toList();
 	}
 
 	InfisicalHttpClient client() {
@@ -246,14 +300,14 @@ public final class EventStreamSubscriptions {
 	}
 
 	/**
-	 * The state of one project's stream.
+	 * The state of a project's streams, from open to closed for good.
 	 */
 	public enum State {
 
 		/**
-		 * Waiting to open, or to open again after a drop or a failure.
+		 * Open: changes are announced.
 		 */
-		WAITING,
+		OPEN,
 
 		/**
 		 * Subscribing.
@@ -261,9 +315,10 @@ public final class EventStreamSubscriptions {
 		CONNECTING,
 
 		/**
-		 * Open: changes are announced.
+		 * Waiting to open, or to open again after a drop, a failure, or while the
+		 * project's streams are all taken.
 		 */
-		OPEN,
+		WAITING,
 
 		/**
 		 * Refused by the server (no event subscriptions, or not for this identity): not
@@ -285,14 +340,16 @@ public final class EventStreamSubscriptions {
 	public interface Listener {
 
 		/**
-		 * A stream opened (the first time, or again after a drop).
+		 * A stream opened (the first time, or again after a drop); a project with many
+		 * imported folders has more than one.
 		 * @param projectId the project
 		 */
 		default void opened(String projectId) {
 		}
 
 		/**
-		 * The server refused a subscription; it is not tried again.
+		 * The server refused a subscription; it is not tried again. Each stream of the
+		 * project tells its own refusal.
 		 * @param projectId the project
 		 * @param reason what the server answered
 		 */
@@ -324,11 +381,7 @@ public final class EventStreamSubscriptions {
 
 		private ThreadFactory threadFactory = new ReaderThreads();
 
-		private RetryBackoff backoff = RetryBackoff.builder()
-			.initialInterval(Duration.ofSeconds(2))
-			.maxInterval(Duration.ofSeconds(60))
-			.multiplier(2)
-			.build();
+		private RetryBackoff backoff = defaultBackoff().build();
 
 		private Duration idleTimeout = Duration.ofSeconds(60);
 
@@ -359,7 +412,8 @@ public final class EventStreamSubscriptions {
 		/**
 		 * Set the waits between attempts to open a stream; only
 		 * {@link RetryBackoff#backoff(int, Duration)} is used.
-		 * @param backoff the backoff, 2 seconds doubling to 60 by default
+		 * @param backoff the backoff, by default 2 to 4 seconds at first, doubling, at
+		 * most 60
 		 * @return this builder
 		 */
 		public Builder backoff(RetryBackoff backoff) {
@@ -421,6 +475,13 @@ public final class EventStreamSubscriptions {
 			return value;
 		}
 
+	}
+
+	// RetryBackoff's jitter takes half to all of each delay: from 4 seconds the first
+	// wait is never shorter than the 2 seconds of Infisical's own clients, the longest
+	// never longer than 60
+	static RetryBackoff.Builder defaultBackoff() {
+		return RetryBackoff.builder().initialInterval(Duration.ofSeconds(4)).maxInterval(Duration.ofSeconds(60));
 	}
 
 	private static final class ReaderThreads implements ThreadFactory {

@@ -1,9 +1,8 @@
 package io.github.infisicalawsauth.secrets;
 
 import java.time.Duration;
+import java.util.Collection;
 import java.util.Set;
-
-import org.jspecify.annotations.Nullable;
 
 /**
  * Hears that secrets changed in Infisical (a webhook, an event of the subscription
@@ -50,19 +49,22 @@ public interface SecretsChangeNotices {
 	boolean changed(String channel, String projectId, String environment, Duration delay);
 
 	/**
-	 * Say that a channel carries, or no longer carries, the changes of the imports of a
-	 * project, for status endpoints.
+	 * Say that a channel carries, or no longer carries, the changes of some imported
+	 * locations, for status endpoints.
 	 * @param channel the channel, for example {@code stream}
-	 * @param projectId the project id, or {@code null} for every import
+	 * @param locations the locations, among {@link #importedLocations()}
 	 * @param active whether it does
 	 */
-	void channel(String channel, @Nullable String projectId, boolean active);
+	void channel(String channel, Collection<SecretLocation> locations, boolean active);
 
 	/**
-	 * Read every imported location again: after a gap in notices (a stream that
-	 * reconnected), when anything may have changed unannounced.
+	 * Read some imported locations again, after a gap in their notices (an event stream
+	 * that opened again), when they may have changed unannounced. Returns at once; the
+	 * read runs on the starter's own thread.
 	 * @param channel where the need came from, for status and metrics
+	 * @param locations the locations, among {@link #importedLocations()}: those the
+	 * channel serves, so that a gap in one stream does not read the imports of others
 	 */
-	void resync(String channel);
+	void resync(String channel, Collection<SecretLocation> locations);
 
 }

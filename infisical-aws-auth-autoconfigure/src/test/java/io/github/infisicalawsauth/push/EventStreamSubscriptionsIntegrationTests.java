@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +25,7 @@ import io.github.infisicalawsauth.client.RetryBackoff;
 import io.github.infisicalawsauth.push.EventStreamSubscriptions.State;
 import io.github.infisicalawsauth.secrets.SecretLocation;
 import io.github.infisicalawsauth.secrets.SecretsChangeNotices;
+import io.github.infisicalawsauth.test.EventMatching;
 import io.github.infisicalawsauth.test.EventPayload;
 import io.github.infisicalawsauth.test.EventStreams;
 import io.github.infisicalawsauth.test.Fault;
@@ -31,14 +33,17 @@ import io.github.infisicalawsauth.test.Generation;
 import io.github.infisicalawsauth.test.InfisicalTestServer;
 import io.github.infisicalawsauth.token.LifecycleAwareTokenProvider;
 import org.awaitility.core.ConditionFactory;
-import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -52,6 +57,7 @@ import static org.awaitility.Awaitility.await;
  *
  * @author Infisical AWS Auth contributors
  */
+@ExtendWith(OutputCaptureExtension.class)
 class EventStreamSubscriptionsIntegrationTests {
 
 	private static final String PROJECT = "project-1";
@@ -86,9 +92,48 @@ class EventStreamSubscriptionsIntegrationTests {
 			assertThat(JsonMapper.builder().build().readTree(request.body()).get("register")).hasSize(8);
 		});
 		assertThat(server.eventStreams().openCount()).isOne();
-		assertThat(this.notices.resyncs).hasValue(1);
-		assertThat(this.notices.channels).containsEntry(PROJECT, true);
+		// told right after the stream opened
+		eventually().until(() -> this.notices.resynced.size() == 1);
+		assertThat(this.notices.resynced).containsExactly(Set.of(location("dev", "/"), location("prod", "/app")));
+		assertThat(this.notices.channels).containsEntry(location("dev", "/"), true)
+			.containsEntry(location("prod", "/app"), true);
 		assertThat(this.listener.opened).hasValue(1);
+	}
+
+	@ParameterizedTest
+	@EnumSource(EventMatching.class)
+	void registersEachImportedFolderExactlyWithItsEnvironmentWhateverHowTheServerMatches(EventMatching matching) {
+		InfisicalTestServer server = server(Generation.CURRENT, EventPayload.SERVER_CODE, matching);
+		EventStreamSubscriptions subscriptions = subscriptions(server, location("dev", "/app"),
+				location("dev", "/app/backend"));
+		startAndOpen(subscriptions);
+		JsonNode register = JsonMapper.builder()
+			.build()
+			.readTree(server.requests(SUBSCRIBE).get(0).body())
+			.get("register");
+		assertThat(register).hasSize(8)
+			.allSatisfy((registration) -> assertThat(registration.get("conditions").get("environmentSlug").asString())
+				.isEqualTo("dev"));
+		assertThat(register.findValuesAsString("secretPath")).containsOnly("/app", "/app/backend");
+		// a glob matches only the folder it names: the folder below has a registration of
+		// its own
+		server.project(PROJECT).environment("dev").folder("/app/backend").secret("BACKEND", "1");
+		eventually().until(() -> this.notices.changes.size() == 1);
+		server.project(PROJECT).environment("dev").folder("/app").secret("APP", "1");
+		eventually().until(() -> this.notices.changes.size() == 2);
+		assertThat(this.notices.changes).containsOnly(PROJECT + "/dev");
+	}
+
+	@ParameterizedTest
+	@EnumSource(EventMatching.class)
+	void aRecursiveImportHearsOfTheFoldersBelowIt(EventMatching matching) {
+		InfisicalTestServer server = server(Generation.CURRENT, EventPayload.SERVER_CODE, matching);
+		EventStreamSubscriptions subscriptions = subscriptions(server, location("dev", "/app").withRecursive(true));
+		startAndOpen(subscriptions);
+		server.project(PROJECT).environment("dev").folder("/app/backend/db").secret("DB", "1");
+		eventually().until(() -> this.notices.changes.size() == 1);
+		server.project(PROJECT).environment("dev").folder("/app").secret("APP", "1");
+		eventually().until(() -> this.notices.changes.size() == 2);
 	}
 
 	@ParameterizedTest
@@ -110,19 +155,52 @@ class EventStreamSubscriptionsIntegrationTests {
 		assertThat(this.listener.accepted).hasValue(2);
 	}
 
-	@Test
-	void anEventOfAnEnvironmentThatIsNotImportedCausesNoRead() {
-		InfisicalTestServer server = server(Generation.CURRENT, EventPayload.SERVER_CODE);
-		// three environments: registered as the whole project, so the server sends all
+	@ParameterizedTest
+	@EnumSource(EventMatching.class)
+	void moreThanTwoImportedFoldersOpenOneStreamPerTwoAndHearOnlyTheirChanges(EventMatching matching) {
+		InfisicalTestServer server = server(Generation.CURRENT, EventPayload.SERVER_CODE, matching);
 		EventStreamSubscriptions subscriptions = subscriptions(server, location("dev", "/"), location("staging", "/"),
 				location("prod", "/"));
 		startAndOpen(subscriptions);
+		eventually().until(() -> server.eventStreams().openCount() == 2 && this.notices.resynced.size() == 2);
+		assertThat(server.requests(SUBSCRIBE)).hasSize(2)
+			.allSatisfy((request) -> assertThat(JsonMapper.builder()
+				.build()
+				.readTree(request.body())
+				.get("register")
+				.findValuesAsString("environmentSlug")).doesNotContainNull().hasSizeLessThanOrEqualTo(8));
+		assertThat(this.listener.opened).hasValue(2);
+		assertThat(this.notices.resynced).containsExactlyInAnyOrder(
+				Set.of(location("dev", "/"), location("staging", "/")), Set.of(location("prod", "/")));
 		server.project(PROJECT).environment("qa").secret("QA_ONLY", "1");
 		server.project("project-2").environment("dev").secret("OTHER", "1");
+		server.project(PROJECT).environment("prod").secret("PROD", "1");
 		server.project(PROJECT).environment("staging").secret("STAGING", "1");
-		eventually().until(() -> this.listener.accepted.get() == 1);
-		assertThat(this.listener.ignored).hasValue(1);
-		assertThat(this.notices.calls).containsExactly(PROJECT + "/staging");
+		eventually().until(() -> this.listener.accepted.get() == 2);
+		assertThat(this.notices.calls).containsExactlyInAnyOrder(PROJECT + "/prod", PROJECT + "/staging");
+		// the project is open once all of its streams are
+		assertThat(subscriptions.getStates()).containsOnlyKeys(PROJECT).containsEntry(PROJECT, State.OPEN);
+		server.eventStreams().ping();
+		eventually().until(() -> this.scheduler.now().equals(subscriptions.getLastReceived(PROJECT)));
+	}
+
+	@Test
+	void aStreamThatOpensAgainReadsOnlyTheImportsItServes() {
+		InfisicalTestServer server = server(Generation.CURRENT, EventPayload.SERVER_CODE);
+		server.addIdentity(InfisicalTestFixtures.IDENTITY_ID).canReadProject("project-2");
+		SecretLocation other = SecretLocation.of("project-2", "dev", "/");
+		EventStreamSubscriptions subscriptions = subscriptions(server, location("dev", "/"), other);
+		startAndOpen(subscriptions);
+		eventually().until(() -> this.notices.resynced.size() == 2);
+		server.eventStreams().dropAll(PROJECT);
+		awaitState(subscriptions, State.WAITING);
+		eventually().until(() -> Boolean.FALSE.equals(this.notices.channels.get(location("dev", "/"))));
+		assertThat(this.notices.channels).containsEntry(other, true);
+		this.scheduler.advance(Duration.ofSeconds(2));
+		awaitState(subscriptions, State.OPEN);
+		eventually().until(() -> this.notices.resynced.size() == 3);
+		assertThat(this.notices.resynced).last().isEqualTo(Set.of(location("dev", "/")));
+		assertThat(subscriptions.getStates()).containsEntry("project-2", State.OPEN);
 	}
 
 	@Test
@@ -138,13 +216,13 @@ class EventStreamSubscriptionsIntegrationTests {
 		assertThat(server.requests(SUBSCRIBE)).hasSize(1);
 		this.scheduler.advance(Duration.ofSeconds(1));
 		awaitState(subscriptions, State.WAITING);
-		assertThat(this.notices.channels).containsEntry(PROJECT, false);
+		eventually().until(() -> Boolean.FALSE.equals(this.notices.channels.get(location("dev", "/"))));
 		eventually().until(() -> server.eventStreams().openCount() == 0);
 		this.scheduler.advance(Duration.ofSeconds(2));
 		awaitState(subscriptions, State.OPEN);
 		assertThat(server.requests(SUBSCRIBE)).hasSize(2);
-		assertThat(this.notices.resyncs).hasValue(2);
-		assertThat(this.notices.channels).containsEntry(PROJECT, true);
+		eventually().until(() -> this.notices.resynced.size() == 2);
+		assertThat(this.notices.channels).containsEntry(location("dev", "/"), true);
 	}
 
 	@Test
@@ -164,10 +242,22 @@ class EventStreamSubscriptionsIntegrationTests {
 		server.eventStreams().dropAll();
 		assertReopenedAfter(subscriptions, Duration.ofSeconds(2));
 		assertThat(server.requests(SUBSCRIBE)).hasSize(4);
-		assertThat(this.notices.resyncs).hasValue(4);
+		eventually().until(() -> this.notices.resynced.size() == 4);
 		// a change after the reconnection is announced on the new stream
 		server.project(PROJECT).environment("dev").secret("LATER", "1");
 		eventually().until(() -> this.notices.changes.size() == 1);
+	}
+
+	// Infisical's own clients wait 2 seconds at least
+	@ParameterizedTest
+	@CsvSource({ "0, 2000", "0.999, 3998" })
+	void theFirstWaitBeforeOpeningAgainIsTwoSecondsAtLeastWhateverTheJitter(double jitter, long wait) {
+		InfisicalTestServer server = server(Generation.CURRENT, EventPayload.SERVER_CODE);
+		EventStreamSubscriptions subscriptions = subscriptions(server,
+				EventStreamSubscriptions.defaultBackoff().random(() -> jitter).build(), location("dev", "/"));
+		startAndOpen(subscriptions);
+		server.eventStreams().dropAll();
+		assertReopenedAfter(subscriptions, Duration.ofMillis(wait));
 	}
 
 	@Test
@@ -213,7 +303,7 @@ class EventStreamSubscriptionsIntegrationTests {
 	}
 
 	@ParameterizedTest
-	@CsvSource({ "V2024, 0, 404", "CURRENT, 402, 402", "CURRENT, 403, 403" })
+	@CsvSource({ "V2024, 0, 404", "CURRENT, 400, 400", "CURRENT, 402, 402", "CURRENT, 403, 403" })
 	void aServerWithoutEventSubscriptionsIsNotAskedAgain(Generation generation, int refusal, int status) {
 		InfisicalTestServer server = server(generation, EventPayload.SERVER_CODE);
 		if (refusal != 0) {
@@ -228,10 +318,60 @@ class EventStreamSubscriptionsIntegrationTests {
 						(api) -> assertThat(api.getStatusCode()).isEqualTo(status)));
 		awaitState(subscriptions, State.REFUSED);
 		assertThat(this.listener.refused).containsExactly(PROJECT);
-		assertThat(this.notices.channels).containsEntry(PROJECT, false);
+		assertThat(this.notices.channels).containsEntry(location("dev", "/"), false);
 		this.scheduler.advance(Duration.ofMinutes(10));
 		assertThat(server.requests(SUBSCRIBE)).hasSize(1);
-		assertThat(this.notices.resyncs).hasValue(0);
+		assertThat(this.notices.resynced).isEmpty();
+	}
+
+	@Test
+	void aSixthInstanceOfTheSameIdentityPollsUntilAStreamOfTheProjectFreesUp(CapturedOutput output) {
+		InfisicalTestServer server = server(Generation.CURRENT, EventPayload.SERVER_CODE);
+		// six instances of a fleet that share the identity; their streams stay open
+		// without pings
+		List<EventStreamSubscriptions> fleet = new ArrayList<>();
+		List<RecordingNotices> notices = new ArrayList<>();
+		for (int i = 0; i < 6; i++) {
+			RecordingNotices instance = new RecordingNotices();
+			instance.imported = List.of(location("dev", "/"));
+			notices.add(instance);
+			fleet.add(subscriptions(server, EventStreamSubscriptions.defaultBackoff().build(), instance,
+					new RecordingListener(), Duration.ofHours(1)));
+		}
+		for (int i = 0; i < 5; i++) {
+			startAndOpen(fleet.get(i));
+		}
+		assertThat(server.eventStreams().openCount()).isEqualTo(5);
+		EventStreamSubscriptions sixth = fleet.get(5);
+		Instant refusedAt = this.scheduler.now();
+		sixth.start();
+		this.scheduler.runDue();
+		// not a refusal: infisical.secrets.events.enabled=true starts
+		assertThat(sixth.awaitFirstAnswers(Duration.ofSeconds(5))).isEmpty();
+		awaitState(sixth, State.WAITING);
+		assertThat(server.requests(SUBSCRIBE)).hasSize(6);
+		assertThat(notices.get(5).channels).doesNotContainValue(true);
+		assertThat(this.scheduler.nextTaskAt()).isBetween(refusedAt.plus(Duration.ofMinutes(5)),
+				refusedAt.plus(Duration.ofMinutes(6)));
+		String warning = "Infisical allows 5 event streams per project and machine identity";
+		assertThat(output.getOut()).containsOnlyOnce(warning)
+			.contains("Meanwhile changes of these imports reach this instance by polling only "
+					+ "(infisical.secrets.refresh-interval); it tries again every 5 minutes or so");
+		// tried again, quietly
+		this.scheduler.advance(Duration.ofMinutes(6));
+		eventually().until(() -> server.requests(SUBSCRIBE).size() == 7);
+		awaitState(sixth, State.WAITING);
+		assertThat(output.getOut()).containsOnlyOnce(warning);
+		// an instance stops: its stream is taken at the next attempt
+		fleet.get(0).stop();
+		eventually().until(() -> server.eventStreams().openCount() == 4);
+		this.scheduler.advance(Duration.ofMinutes(6));
+		awaitState(sixth, State.OPEN);
+		assertThat(server.eventStreams().openCount()).isEqualTo(5);
+		eventually().until(() -> notices.get(5).resynced.size() == 1);
+		assertThat(notices.get(5).channels).containsEntry(location("dev", "/"), true);
+		assertThat(notices.get(5).resynced).containsExactly(Set.of(location("dev", "/")));
+		assertThat(output.getOut()).containsOnlyOnce(warning);
 	}
 
 	@Test
@@ -287,10 +427,15 @@ class EventStreamSubscriptionsIntegrationTests {
 	}
 
 	private InfisicalTestServer server(Generation generation, EventPayload payload) {
+		return server(generation, payload, EventMatching.GLOB);
+	}
+
+	private InfisicalTestServer server(Generation generation, EventPayload payload, EventMatching matching) {
 		// pings only when a test sends them
 		InfisicalTestServer server = InfisicalTestServer.builder()
 			.generation(generation)
 			.eventPayload(payload)
+			.eventMatching(matching)
 			.eventPingInterval(Duration.ofHours(1))
 			.start();
 		this.closeables.add(server);
@@ -301,7 +446,18 @@ class EventStreamSubscriptionsIntegrationTests {
 	}
 
 	private EventStreamSubscriptions subscriptions(InfisicalTestServer server, SecretLocation... imported) {
+		// the default with its lowest jitter: waits are exact
+		return subscriptions(server, EventStreamSubscriptions.defaultBackoff().random(() -> 0).build(), imported);
+	}
+
+	private EventStreamSubscriptions subscriptions(InfisicalTestServer server, RetryBackoff backoff,
+			SecretLocation... imported) {
 		this.notices.imported = List.of(imported);
+		return subscriptions(server, backoff, this.notices, this.listener, Duration.ofSeconds(60));
+	}
+
+	private EventStreamSubscriptions subscriptions(InfisicalTestServer server, RetryBackoff backoff,
+			RecordingNotices notices, RecordingListener listener, Duration idleTimeout) {
 		InfisicalHttpClient client = new InfisicalHttpClient(InfisicalSiteUrl.of(server.url(), false),
 				HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build(), Duration.ofSeconds(5),
 				InfisicalHttpClient.DEFAULT_MAX_RESPONSE_SIZE);
@@ -320,14 +476,11 @@ class EventStreamSubscriptionsIntegrationTests {
 			return thread;
 		};
 		EventStreamSubscriptions subscriptions = EventStreamSubscriptions
-			.builder(client, tokenProvider, this.notices, this.scheduler)
-			.backoff(RetryBackoff.builder()
-				.initialInterval(Duration.ofSeconds(2))
-				.maxInterval(Duration.ofSeconds(60))
-				.random(() -> 1.0)
-				.build())
+			.builder(client, tokenProvider, notices, this.scheduler)
+			.backoff(backoff)
+			.idleTimeout(idleTimeout)
 			.threadFactory(threadFactory)
-			.listener(this.listener)
+			.listener(listener)
 			.build();
 		// closed before the server
 		this.closeables.add(0, tokenScheduler::shutdown);
@@ -354,9 +507,9 @@ class EventStreamSubscriptionsIntegrationTests {
 
 		final List<Duration> delays = new CopyOnWriteArrayList<>();
 
-		final AtomicInteger resyncs = new AtomicInteger();
+		final List<Set<SecretLocation>> resynced = new CopyOnWriteArrayList<>();
 
-		final Map<String, Boolean> channels = new ConcurrentHashMap<>();
+		final Map<SecretLocation, Boolean> channels = new ConcurrentHashMap<>();
 
 		@Override
 		public Set<SecretLocation> importedLocations() {
@@ -376,15 +529,15 @@ class EventStreamSubscriptionsIntegrationTests {
 		}
 
 		@Override
-		public void channel(String channel, @Nullable String projectId, boolean active) {
+		public void channel(String channel, Collection<SecretLocation> locations, boolean active) {
 			assertThat(channel).isEqualTo("stream");
-			this.channels.put(String.valueOf(projectId), active);
+			locations.forEach((location) -> this.channels.put(location, active));
 		}
 
 		@Override
-		public void resync(String channel) {
+		public void resync(String channel, Collection<SecretLocation> locations) {
 			assertThat(channel).isEqualTo("stream");
-			this.resyncs.incrementAndGet();
+			this.resynced.add(Set.copyOf(locations));
 		}
 
 	}

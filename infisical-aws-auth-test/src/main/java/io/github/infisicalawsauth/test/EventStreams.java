@@ -37,9 +37,10 @@ import io.github.infisicalawsauth.test.SecretStore.SecretEvent;
  * {@code secret:update}, {@code secret:delete}, {@code secret:import-mutation}) is
  * answered {@code 200} with {@code Content-Type: text/event-stream}, no
  * {@code Content-Length}, a chunked body and {@code Connection: close}. The stream then
- * carries one event per change of the project's secrets that a registration matches (same
- * event, same environment when {@code environmentSlug} is given, a folder path that
- * starts with {@code secretPath}, {@code /} by default): <pre class="code">
+ * carries one event per change of the project's secrets that a registration matches: the
+ * same event, and the environment and folder path as the server's {@link EventMatching}
+ * says (by default as current servers: exactly {@code environmentSlug}, a registration
+ * without one matches nothing, and {@code secretPath} as a glob): <pre class="code">
  * id: 7
  * event: secret:update
  * data: {"data":{"type":"secret:update","payload":[{"environment":"dev","secretPath":"/app","secretKeys":["DB_URL"]}]}}
@@ -51,10 +52,16 @@ import io.github.infisicalawsauth.test.SecretStore.SecretEvent;
  * seconds by default) the stream carries {@code event: ping} with {@code data: {}}.
  * Failures before the stream starts answer as the other routes do: {@code 401} without a
  * token, {@code 401}/{@code 403} for a refused one, {@code 422} for an invalid body,
- * {@code 403 PermissionDenied} when the identity may not read the project, and
- * {@link #refuseSubscriptions(int) 402 or 403} when the plan has no event subscriptions.
- * Faults registered for the path apply as on any route. Streams end when the server
- * stops.
+ * {@link #refuseSubscriptions(int) 400, 402 or 403} when the plan has no event
+ * subscriptions, {@code 403 PermissionDenied} when the identity may not read the project,
+ * and {@code 429 RateLimitError} when the identity already has
+ * {@value #MAX_STREAMS_PER_PROJECT_AND_IDENTITY} open streams for the project, as
+ * Infisical allows no more (it counts them across all of its instances, so a fleet that
+ * shares an identity shares the 5): <pre class="code">
+ * {"reqId":"req-...","statusCode":429,"message":"Too many active connections for project p1. Please close some connections before opening a new one.","error":"RateLimitError"}
+ * </pre> A stream counts from its {@code 200} until the server ends it or sees the client
+ * close it. Faults registered for the path apply as on any route. Streams end when the
+ * server stops.
  *
  * @author Infisical AWS Auth contributors
  * @since 0.1.0
@@ -66,12 +73,21 @@ public final class EventStreams {
 	 */
 	public static final String SUBSCRIBE_PATH = "/api/v1/events/subscribe/project-events";
 
+	/**
+	 * How many streams one identity may have open for one project.
+	 */
+	public static final int MAX_STREAMS_PER_PROJECT_AND_IDENTITY = 5;
+
 	static final Duration DEFAULT_PING_INTERVAL = Duration.ofSeconds(15);
 
 	private static final Logger logger = Logger.getLogger(InfisicalTestServer.class.getName());
 
 	private static final String PLAN_MESSAGE = "Failed to subscribe to project events: "
 			+ "your plan does not include event subscriptions. Upgrade your plan to use them.";
+
+	// what current servers answer, with 400
+	private static final String PLAN_RESTRICTION_MESSAGE = "Failed to use event subscriptions due to plan "
+			+ "restriction. Upgrade plan to access enterprise event subscriptions.";
 
 	private static final Object DROP = new Object();
 
@@ -87,6 +103,8 @@ public final class EventStreams {
 
 	private final EventPayload payload;
 
+	private final EventMatching matching;
+
 	private final Set<Stream> streams = ConcurrentHashMap.newKeySet();
 
 	private final AtomicLong eventIds = new AtomicLong();
@@ -95,10 +113,11 @@ public final class EventStreams {
 
 	private volatile int refusalStatus;
 
-	EventStreams(Executor executor, Duration pingInterval, EventPayload payload) {
+	EventStreams(Executor executor, Duration pingInterval, EventPayload payload, EventMatching matching) {
 		this.executor = executor;
 		this.pingInterval = pingInterval;
 		this.payload = payload;
+		this.matching = matching;
 	}
 
 	/**
@@ -143,6 +162,18 @@ public final class EventStreams {
 	}
 
 	/**
+	 * Close the open streams of one project abruptly, as {@link #dropAll()} does.
+	 * @param projectId the project
+	 */
+	public void dropAll(String projectId) {
+		for (Stream stream : this.streams) {
+			if (stream.subscription.projectId().equals(projectId)) {
+				stream.queue.offer(DROP);
+			}
+		}
+	}
+
+	/**
 	 * Send {@code event: error} on every open stream and end it, as the server does when
 	 * the identity lost access to the project: <pre class="code">
 	 * id: 9
@@ -158,11 +189,13 @@ public final class EventStreams {
 	/**
 	 * Refuse new subscriptions as a server whose plan has no event subscriptions does.
 	 * Open streams are not affected.
-	 * @param status {@code 402} (Payment Required) or {@code 403}
+	 * @param status {@code 400} (current servers: {@code BadRequest}, "Failed to use
+	 * event subscriptions due to plan restriction. Upgrade plan to access enterprise
+	 * event subscriptions."), {@code 402} (Payment Required) or {@code 403}
 	 */
 	public void refuseSubscriptions(int status) {
-		if (status != 402 && status != 403) {
-			throw new IllegalArgumentException("'status' must be 402 or 403");
+		if (status != 400 && status != 402 && status != 403) {
+			throw new IllegalArgumentException("'status' must be 400, 402 or 403");
 		}
 		this.refusalStatus = status;
 	}
@@ -176,6 +209,7 @@ public final class EventStreams {
 
 	@Nullable ApiError refusal() {
 		return switch (this.refusalStatus) {
+			case 400 -> ApiError.badRequest(PLAN_RESTRICTION_MESSAGE);
 			case 402 -> ApiError.of(402, "PaymentRequired", PLAN_MESSAGE);
 			case 403 -> ApiError.of(403, "ForbiddenError", PLAN_MESSAGE);
 			default -> null;
@@ -189,25 +223,46 @@ public final class EventStreams {
 	 */
 	void publish(SecretChange change) {
 		for (Stream stream : this.streams) {
-			if (stream.subscription.matches(change)) {
+			if (stream.subscription.matches(change, this.matching)) {
 				stream.queue.offer(frame(change.event().type(), Json.MAPPER.writeValueAsString(data(change))));
 			}
 		}
 	}
 
 	/**
-	 * Serve a subscription: answer {@code 200} and stream events until the client goes
-	 * away or a test control or the server ends the stream. Runs on the connection's
-	 * thread.
+	 * Take one of the streams the identity may have open for the project, or refuse.
+	 * Registered before the answer, so that no change after the client saw {@code 200} is
+	 * missed; counted and added at once, so that subscriptions that arrive together
+	 * cannot pass the limit.
 	 * @param subscription the checked subscription
+	 * @return the stream, to {@link #serve serve}
+	 * @throws ApiError {@code 429 RateLimitError} when the identity has
+	 * {@value #MAX_STREAMS_PER_PROJECT_AND_IDENTITY} streams open for the project
+	 */
+	synchronized Stream open(Subscription subscription) {
+		long open = this.streams.stream()
+			.filter((stream) -> stream.subscription.identityId().equals(subscription.identityId())
+					&& stream.subscription.projectId().equals(subscription.projectId()))
+			.count();
+		if (open >= MAX_STREAMS_PER_PROJECT_AND_IDENTITY) {
+			throw ApiError.of(429, "RateLimitError", "Too many active connections for project "
+					+ subscription.projectId() + ". Please close some connections before opening a new one.");
+		}
+		Stream stream = new Stream(subscription);
+		this.streams.add(stream);
+		return stream;
+	}
+
+	/**
+	 * Serve an {@link #open opened} stream: answer {@code 200} and stream events until
+	 * the client goes away or a test control or the server ends the stream. Runs on the
+	 * connection's thread.
+	 * @param stream the stream
 	 * @param exchange the exchange
 	 * @throws IOException if the client is gone
 	 */
-	void serve(Subscription subscription, HttpExchange exchange) throws IOException {
-		Stream stream = new Stream(subscription);
-		// registered before the answer, so that no change after the client saw 200 is
-		// missed
-		this.streams.add(stream);
+	void serve(Stream stream, HttpExchange exchange) throws IOException {
+		Subscription subscription = stream.subscription;
 		try {
 			Map<String, String> headers = new LinkedHashMap<>();
 			headers.put("Content-Type", "text/event-stream");
@@ -341,15 +396,22 @@ public final class EventStreams {
 	 * What a subscription registered for.
 	 *
 	 * @param event the event
-	 * @param environmentSlug the environment, or {@code null} for any
-	 * @param secretPath the prefix of folder paths
+	 * @param environmentSlug the environment, or {@code null} when not given
+	 * @param secretPath the prefix or glob of folder paths
 	 */
 	record Registration(SecretEvent event, @Nullable String environmentSlug, String secretPath) {
 
-		boolean matches(SecretChange change) {
-			return this.event == change.event()
-					&& (this.environmentSlug == null || this.environmentSlug.equals(change.environment()))
-					&& change.secretPath().startsWith(this.secretPath);
+		boolean matches(SecretChange change, EventMatching matching) {
+			if (this.event != change.event()) {
+				return false;
+			}
+			return switch (matching) {
+				// the server matches environmentSlug ?? "" and {$glob: secretPath}
+				case GLOB -> change.environment().equals((this.environmentSlug != null) ? this.environmentSlug : "")
+						&& Webhook.compile(this.secretPath).matcher(change.secretPath()).matches();
+				case PREFIX -> (this.environmentSlug == null || this.environmentSlug.equals(change.environment()))
+						&& change.secretPath().startsWith(this.secretPath);
+			};
 		}
 
 	}
@@ -363,9 +425,9 @@ public final class EventStreams {
 	 */
 	record Subscription(String identityId, String projectId, List<Registration> registrations) {
 
-		boolean matches(SecretChange change) {
+		boolean matches(SecretChange change, EventMatching matching) {
 			return this.projectId.equals(change.projectId())
-					&& this.registrations.stream().anyMatch((registration) -> registration.matches(change));
+					&& this.registrations.stream().anyMatch((registration) -> registration.matches(change, matching));
 		}
 
 	}
@@ -373,7 +435,7 @@ public final class EventStreams {
 	/**
 	 * An open stream: what it subscribed to and what is still to be written on it.
 	 */
-	private static final class Stream {
+	static final class Stream {
 
 		private final Subscription subscription;
 

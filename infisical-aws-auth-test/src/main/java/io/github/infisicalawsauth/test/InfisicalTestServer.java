@@ -179,7 +179,8 @@ public final class InfisicalTestServer implements AutoCloseable {
 		this.store = new SecretStore(this.clock, this.generation);
 		this.renderedAnswers = new RenderedAnswers(this.store);
 		this.webhookSender = new WebhookSender(this.store, builder.webhookDelay, this.executor);
-		this.eventStreams = new EventStreams(this.executor, builder.eventPingInterval, builder.eventPayload);
+		this.eventStreams = new EventStreams(this.executor, builder.eventPingInterval, builder.eventPayload,
+				builder.eventMatching);
 		this.store.addListener(this.webhookSender);
 		this.store.addListener(this.eventStreams::publish);
 		this.handler = new RequestHandler(this);
@@ -718,6 +719,8 @@ public final class InfisicalTestServer implements AutoCloseable {
 
 		private EventPayload eventPayload = EventPayload.SERVER_CODE;
 
+		private EventMatching eventMatching = EventMatching.GLOB;
+
 		private Builder() {
 		}
 
@@ -846,6 +849,20 @@ public final class InfisicalTestServer implements AutoCloseable {
 				throw new IllegalArgumentException("'eventPayload' must not be null");
 			}
 			this.eventPayload = eventPayload;
+			return this;
+		}
+
+		/**
+		 * Set how event streams match a registration's conditions against a change.
+		 * @param eventMatching the matching, {@link EventMatching#GLOB} (current servers)
+		 * by default
+		 * @return this builder
+		 */
+		public Builder eventMatching(EventMatching eventMatching) {
+			if (eventMatching == null) {
+				throw new IllegalArgumentException("'eventMatching' must not be null");
+			}
+			this.eventMatching = eventMatching;
 			return this;
 		}
 

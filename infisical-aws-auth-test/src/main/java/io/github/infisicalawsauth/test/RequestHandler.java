@@ -95,9 +95,9 @@ final class RequestHandler implements LoopbackHttpServer.Handler {
 	}
 
 	private void subscribe(RecordedRequest request, HttpExchange exchange) throws IOException {
-		EventStreams.Subscription subscription;
+		EventStreams.Stream stream;
 		try {
-			subscription = this.eventRoutes.subscribe(request);
+			stream = this.server.eventStreams().open(this.eventRoutes.subscribe(request));
 		}
 		catch (ApiError ex) {
 			logger.fine(() -> request.method() + " " + request.path() + " -> " + ex.status());
@@ -110,7 +110,7 @@ final class RequestHandler implements LoopbackHttpServer.Handler {
 			return;
 		}
 		logger.fine(() -> request.method() + " " + request.path() + " -> 200 (stream)");
-		this.server.eventStreams().serve(subscription, exchange);
+		this.server.eventStreams().serve(stream, exchange);
 	}
 
 	private Reply answer(RecordedRequest request, byte[] body, @Nullable Fault stsFault) {

@@ -12,7 +12,8 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.EnumSource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -72,7 +73,7 @@ class EventStreamIntegrationTests {
 	}
 
 	private EventStreamClient subscribe() {
-		return subscribe(subscription("p1", "dev", "/", "secret:create", "secret:update", "secret:delete",
+		return subscribe(subscription("p1", "dev", "/**", "secret:create", "secret:update", "secret:delete",
 				"secret:import-mutation"));
 	}
 
@@ -121,8 +122,8 @@ class EventStreamIntegrationTests {
 	}
 
 	@Test
-	void eventsComeOnlyForMatchingChanges() {
-		start();
+	void eventsComeOnlyForMatchingChangesWithPrefixMatching() {
+		start(InfisicalTestServer.builder().eventMatching(EventMatching.PREFIX));
 		EventStreamClient stream = subscribe(subscription("p1", "dev", "/app", "secret:create", "secret:update"));
 		this.dev.folder("/other").secret("OTHER", "1");
 		this.server.project("p1").environment("staging").folder("/app").secret("STAGING", "1");
@@ -136,6 +137,47 @@ class EventStreamIntegrationTests {
 		// secretPath matches as a plain prefix, as on the server
 		assertThat(keyOf(stream.nextEvent())).isEqualTo("secret:create /application PREFIX");
 		assertThat(stream.waiting()).isZero();
+	}
+
+	@Test
+	void eventsComeOnlyForChangesInFoldersTheGlobMatchesByDefault() {
+		start();
+		EventStreamClient exact = subscribe(subscription("p1", "dev", "/app", "secret:create"));
+		this.dev.folder("/app/backend").secret("NESTED", "1");
+		this.dev.folder("/application").secret("PREFIX", "1");
+		this.server.project("p1").environment("staging").folder("/app").secret("STAGING", "1");
+		this.dev.folder("/app").secret("APP", "1");
+		assertThat(keyOf(exact.nextEvent())).isEqualTo("secret:create /app APP");
+		assertThat(exact.waiting()).isZero();
+		exact.close();
+		EventStreamClient below = subscribe(subscription("p1", "dev", "/app/**", "secret:create"));
+		this.dev.folder("/application").secret("PREFIX_AGAIN", "1");
+		this.dev.folder("/app").secret("APP_AGAIN", "1");
+		this.dev.folder("/app/backend").secret("NESTED_AGAIN", "1");
+		assertThat(keyOf(below.nextEvent())).isEqualTo("secret:create /app APP_AGAIN");
+		assertThat(keyOf(below.nextEvent())).isEqualTo("secret:create /app/backend NESTED_AGAIN");
+		assertThat(below.waiting()).isZero();
+	}
+
+	@ParameterizedTest
+	@EnumSource(EventMatching.class)
+	void aRegistrationWithoutEnvironmentMatchesNothingOnCurrentServersAndEveryEnvironmentBefore(
+			EventMatching matching) {
+		start(InfisicalTestServer.builder().eventMatching(matching));
+		ObjectNode body = subscription("p1", "dev", "/", "secret:create");
+		((ObjectNode) body.get("register").get(0).get("conditions")).remove("environmentSlug");
+		EventStreamClient stream = subscribe(body);
+		this.server.project("p1").environment("staging").secret("STAGING", "1");
+		this.dev.secret("DEV", "1");
+		this.server.eventStreams().ping();
+		ServerSentEvent next = stream.next();
+		if (matching == EventMatching.GLOB) {
+			assertThat(next.event()).isEqualTo("ping");
+		}
+		else {
+			assertThat(keyOf(next)).isEqualTo("secret:create / STAGING");
+			assertThat(keyOf(stream.next())).isEqualTo("secret:create / DEV");
+		}
 	}
 
 	@Test
@@ -227,6 +269,25 @@ class EventStreamIntegrationTests {
 	}
 
 	@Test
+	void droppingTheStreamsOfOneProjectLeavesTheOthersOpen() {
+		start();
+		this.server.addIdentity(TestClient.IDENTITY_ID).canReadProject("p2");
+		EventStreamClient p1 = subscribe();
+		EventStreamClient p2 = EventStreamClient.subscribe(this.http, this.server, this.token,
+				subscription("p2", "dev", "/", "secret:create"));
+		try {
+			this.server.eventStreams().dropAll("p1");
+			assertThat(p1.end()).failsWithin(Duration.ofSeconds(5));
+			await().atMost(Duration.ofSeconds(5)).until(() -> this.server.eventStreams().openCount() == 1);
+			this.server.project("p2").environment("dev").secret("KEY", "1");
+			assertThat(p2.nextEvent().event()).isEqualTo("secret:create");
+		}
+		finally {
+			p2.close();
+		}
+	}
+
+	@Test
 	void clientThatClosesItsStreamIsNoticed() {
 		start();
 		EventStreamClient stream = subscribe();
@@ -251,18 +312,58 @@ class EventStreamIntegrationTests {
 	}
 
 	@ParameterizedTest
-	@ValueSource(ints = { 402, 403 })
-	void planWithoutEventSubscriptionsIsRefused(int status) {
+	@CsvSource({
+			"400, BadRequest, Failed to use event subscriptions due to plan restriction. "
+					+ "Upgrade plan to access enterprise event subscriptions.",
+			"402, PaymentRequired, plan does not include event subscriptions",
+			"403, ForbiddenError, plan does not include event subscriptions" })
+	void planWithoutEventSubscriptionsIsRefused(int status, String error, String message) {
 		start();
 		this.server.eventStreams().refuseSubscriptions(status);
 		EventStreamClient refused = subscribe();
 		assertThat(refused.status()).isEqualTo(status);
 		JsonNode body = refused.errorBody();
 		assertThat(body.get("statusCode").asInt()).isEqualTo(status);
-		assertThat(body.get("message").asString()).contains("plan does not include event subscriptions");
+		assertThat(body.get("error").asString()).isEqualTo(error);
+		assertThat(body.get("message").asString()).contains(message);
 		assertThat(body.get("reqId").asString()).startsWith("req-");
 		this.server.eventStreams().allowSubscriptions();
 		assertThat(subscribe().status()).isEqualTo(200);
+	}
+
+	@Test
+	void anIdentityMayHaveFiveStreamsOpenPerProject() {
+		start();
+		this.server.addIdentity(TestClient.IDENTITY_ID).canReadProject("p1").canReadProject("p2");
+		List<EventStreamClient> streams = new ArrayList<>();
+		try {
+			for (int i = 0; i < EventStreams.MAX_STREAMS_PER_PROJECT_AND_IDENTITY; i++) {
+				streams.add(EventStreamClient.subscribe(this.http, this.server, this.token,
+						subscription("p1", "dev", "/", "secret:update")));
+				assertThat(streams.get(i).status()).isEqualTo(200);
+			}
+			EventStreamClient sixth = subscribe(subscription("p1", "dev", "/", "secret:update"));
+			assertThat(sixth.status()).isEqualTo(429);
+			JsonNode body = sixth.errorBody();
+			assertThat(body.get("reqId").asString()).startsWith("req-");
+			assertThat(body.get("statusCode").asInt()).isEqualTo(429);
+			assertThat(body.get("error").asString()).isEqualTo("RateLimitError");
+			assertThat(body.get("message").asString()).isEqualTo("Too many active connections for project p1. "
+					+ "Please close some connections before opening a new one.");
+			assertThat(this.server.eventStreams().openCount()).isEqualTo(5);
+			// another project has streams of its own
+			streams.add(EventStreamClient.subscribe(this.http, this.server, this.token,
+					subscription("p2", "dev", "/", "secret:update")));
+			assertThat(streams.get(5).status()).isEqualTo(200);
+			// a closed stream frees its place once the server notices
+			streams.get(0).close();
+			await().atMost(Duration.ofSeconds(5)).until(() -> this.server.eventStreams().openCount() == 5);
+			this.stream = null;
+			assertThat(subscribe(subscription("p1", "dev", "/", "secret:update")).status()).isEqualTo(200);
+		}
+		finally {
+			streams.forEach(EventStreamClient::close);
+		}
 	}
 
 	@Test

@@ -2,6 +2,7 @@ package io.github.infisicalawsauth.autoconfigure.config;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -69,8 +70,9 @@ class InfisicalSecretsPoller implements SmartLifecycle, SecretsChangeNotices {
 
 	private @Nullable ScheduledFuture<?> next;
 
-	// reads asked for by notices and not yet run, by project and environment
-	private final Map<String, ScheduledFuture<?>> noticed = new HashMap<>();
+	// reads asked for by notices and not yet run: by project and environment, or by
+	// the set of locations a resync reads
+	private final Map<Object, ScheduledFuture<?>> noticed = new HashMap<>();
 
 	// reads asked for while not running, by project and environment, to schedule on start
 	private final Map<String, Runnable> waiting = new LinkedHashMap<>();
@@ -156,21 +158,24 @@ class InfisicalSecretsPoller implements SmartLifecycle, SecretsChangeNotices {
 	}
 
 	@Override
-	public void resync(String channel) {
-		readLater("", (location) -> true, Duration.ZERO);
+	public void resync(String channel, Collection<SecretLocation> locations) {
+		Set<SecretLocation> which = Set.copyOf(locations);
+		if (!which.isEmpty()) {
+			readLater(which, which::contains, Duration.ZERO);
+		}
 	}
 
 	@Override
-	public void channel(String channel, @Nullable String projectId, boolean active) {
+	public void channel(String channel, Collection<SecretLocation> locations, boolean active) {
 		for (SecretLocation location : importedLocations()) {
-			if (projectId == null || location.getProjectId().equals(projectId)) {
+			if (locations.contains(location)) {
 				this.clients.status(location).channel(channel, active);
 			}
 		}
 	}
 
 	// a read already waiting to run covers the notices that arrive meanwhile
-	private void readLater(String key, Predicate<SecretLocation> which, Duration delay) {
+	private void readLater(Object key, Predicate<SecretLocation> which, Duration delay) {
 		synchronized (this.monitor) {
 			if (!this.running) {
 				// a notice answered before the poller runs is not lost

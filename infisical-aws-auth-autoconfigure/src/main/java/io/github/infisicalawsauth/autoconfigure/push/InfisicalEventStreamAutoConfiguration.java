@@ -26,10 +26,10 @@ import org.springframework.context.annotation.Configuration;
 /**
  * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration
  * Auto-configuration} of Infisical event subscriptions: with
- * {@code spring.config.import=infisical:}, one stream per imported project tells the
- * {@link SecretsChangeNotices} which imports to read again, from when the application
- * context starts until it closes. {@code infisical.secrets.events.enabled=false} turns it
- * off.
+ * {@code spring.config.import=infisical:}, event streams (one per two imported folders of
+ * a project) tell the {@link SecretsChangeNotices} which imports to read again, from when
+ * the application context starts until it closes.
+ * {@code infisical.secrets.events.enabled=false} turns it off.
  *
  * @author Infisical AWS Auth contributors
  * @since 0.1.0

@@ -2,7 +2,10 @@ package io.github.infisicalawsauth.autoconfigure.push;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import io.github.infisicalawsauth.InfisicalApiException;
 import io.github.infisicalawsauth.InfisicalException;
@@ -24,10 +27,14 @@ import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 /**
  * Runs the {@link EventStreamSubscriptions} while the application context runs, on a
  * scheduler thread and stream threads of their own. With
- * {@code infisical.secrets.events.enabled=auto} a server without event subscriptions is
- * reported once at INFO and polling stays the net; with {@code true} startup waits
- * (bounded by the connect and read timeouts and the token's max wait) for the first
- * answer of every subscription and fails on a refusal.
+ * {@code infisical.secrets.events.enabled=auto} a server without event subscriptions
+ * ({@code 404}, or a plan without them: {@code 402}, {@code 403}, or {@code 400} that
+ * names a plan restriction) is reported once per project at INFO and polling stays the
+ * net; with {@code true} startup waits (bounded by the connect and read timeouts and the
+ * token's max wait) for the first answer of every subscription and fails on a refusal.
+ * The stream limit ({@code 429}: the identity's streams for the project are all open,
+ * most likely held by other instances) fails neither: it is a matter of fleet size, not
+ * of configuration, and the stream is tried again later.
  *
  * @author Infisical AWS Auth contributors
  */
@@ -132,10 +139,15 @@ class InfisicalEventStreams implements SmartLifecycle, DisposableBean {
 		return this.subscriptions != null;
 	}
 
-	// a server without the feature answers 404, a plan without it 402 or 403
-	private static boolean isUnavailable(InfisicalException reason) {
-		return reason instanceof InfisicalApiException api
-				&& (api.getStatusCode() == 404 || api.getStatusCode() == 402 || api.getStatusCode() == 403);
+	// a server without the feature answers 404, a plan without it 402 or 403, and
+	// current servers 400 "Failed to use event subscriptions due to plan restriction..."
+	static boolean isUnavailable(InfisicalException reason) {
+		if (!(reason instanceof InfisicalApiException api)) {
+			return false;
+		}
+		int status = api.getStatusCode();
+		return status == 404 || status == 402 || status == 403
+				|| (status == 400 && api.getServerMessage().toLowerCase(Locale.ROOT).contains("plan restriction"));
 	}
 
 	/**
@@ -144,6 +156,9 @@ class InfisicalEventStreams implements SmartLifecycle, DisposableBean {
 	private final class Reporter implements EventStreamSubscriptions.Listener {
 
 		private final List<EventStreamSubscriptions.Listener> listeners;
+
+		// a project with several streams has each refused: one line tells it
+		private final Set<String> reported = ConcurrentHashMap.newKeySet();
 
 		Reporter(List<EventStreamSubscriptions.Listener> listeners) {
 			this.listeners = listeners;
@@ -157,7 +172,7 @@ class InfisicalEventStreams implements SmartLifecycle, DisposableBean {
 		@Override
 		public void refused(String projectId, InfisicalException reason) {
 			this.listeners.forEach((listener) -> listener.refused(projectId, reason));
-			if (!InfisicalEventStreams.this.startupChecked) {
+			if (!InfisicalEventStreams.this.startupChecked || !this.reported.add(projectId)) {
 				return;
 			}
 			Duration interval = InfisicalEventStreams.this.refreshInterval;

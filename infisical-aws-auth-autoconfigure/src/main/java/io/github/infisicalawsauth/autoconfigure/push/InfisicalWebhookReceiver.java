@@ -153,7 +153,7 @@ final class InfisicalWebhookReceiver {
 		if (BUS.equals(channel)) {
 			this.bus = true;
 		}
-		this.notices.channel(channel, null, true);
+		this.notices.channel(channel, this.notices.importedLocations(), true);
 	}
 
 	private boolean accepted(String channel, WebhookVerification verification) {

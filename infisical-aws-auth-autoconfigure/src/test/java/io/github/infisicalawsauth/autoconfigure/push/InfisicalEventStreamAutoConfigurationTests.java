@@ -1,6 +1,7 @@
 package io.github.infisicalawsauth.autoconfigure.push;
 
 import java.time.Duration;
+import java.util.Collection;
 import java.util.Set;
 
 import io.github.infisicalawsauth.InfisicalAccessToken;
@@ -12,7 +13,6 @@ import io.github.infisicalawsauth.client.InfisicalSiteUrl;
 import io.github.infisicalawsauth.secrets.SecretLocation;
 import io.github.infisicalawsauth.secrets.SecretsChangeNotices;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -133,11 +133,11 @@ class InfisicalEventStreamAutoConfigurationTests {
 				}
 
 				@Override
-				public void channel(String channel, @Nullable String projectId, boolean active) {
+				public void channel(String channel, Collection<SecretLocation> locations, boolean active) {
 				}
 
 				@Override
-				public void resync(String channel) {
+				public void resync(String channel, Collection<SecretLocation> locations) {
 				}
 
 			};

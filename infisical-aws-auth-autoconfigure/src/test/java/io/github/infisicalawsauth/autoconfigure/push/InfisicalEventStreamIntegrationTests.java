@@ -1,5 +1,8 @@
 package io.github.infisicalawsauth.autoconfigure.push;
 
+import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -11,6 +14,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import io.github.infisicalawsauth.InfisicalTestFixtures;
+import io.github.infisicalawsauth.autoconfigure.actuate.InfisicalEndpoint;
+import io.github.infisicalawsauth.client.EventStreamConnection;
+import io.github.infisicalawsauth.client.InfisicalHttpClient;
+import io.github.infisicalawsauth.client.InfisicalSiteUrl;
+import io.github.infisicalawsauth.push.EventStreamSubscriptions;
 import io.github.infisicalawsauth.secrets.SecretLocation;
 import io.github.infisicalawsauth.secrets.SecretsChangeListener;
 import io.github.infisicalawsauth.test.EventPayload;
@@ -87,7 +95,7 @@ class InfisicalEventStreamIntegrationTests {
 			.counter();
 		assertThat(accepted).isNotNull();
 		assertThat(accepted.count()).isOne();
-		assertThat(output).contains("Subscribed to the Infisical events of project 'project-1' (environments [dev])");
+		assertThat(output).contains("Subscribed to the Infisical events of project 'project-1' (folders [dev:/])");
 		assertNoSecretIn(output);
 	}
 
@@ -103,8 +111,22 @@ class InfisicalEventStreamIntegrationTests {
 		eventually().until(() -> server.eventStreams().openCount() == 1 && server.secretReadCount() == 6);
 	}
 
+	@Test
+	void aStreamThatOpensAgainReadsOnlyTheImportsOfItsProject() {
+		InfisicalTestServer server = server(Generation.CURRENT, EventPayload.SERVER_CODE);
+		server.addIdentity(InfisicalTestFixtures.IDENTITY_ID).canReadProject("project-2");
+		server.project("project-2").environment("dev").secret("OTHER", "1");
+		run(server, "--spring.config.import=infisical:,infisical:/?project-id=project-2");
+		// loaded, then read once more when each project's stream opened
+		eventually().until(() -> reads(server, PROJECT) == 2 && reads(server, "project-2") == 2);
+		server.eventStreams().dropAll(PROJECT);
+		eventually().until(() -> server.requests(EventStreams.SUBSCRIBE_PATH).size() == 3);
+		eventually().until(() -> server.eventStreams().openCount() == 2 && reads(server, PROJECT) == 3);
+		assertThat(reads(server, "project-2")).isEqualTo(2);
+	}
+
 	@ParameterizedTest
-	@CsvSource({ "V2024, 0, HTTP 404", "CURRENT, 402, HTTP 402 PaymentRequired",
+	@CsvSource({ "V2024, 0, HTTP 404", "CURRENT, 400, HTTP 400 BadRequest", "CURRENT, 402, HTTP 402 PaymentRequired",
 			"CURRENT, 403, HTTP 403 ForbiddenError" })
 	void autoFallsBackToPollingWhereTheServerHasNoEventSubscriptions(Generation generation, int refusal, String status,
 			CapturedOutput output) {
@@ -126,24 +148,57 @@ class InfisicalEventStreamIntegrationTests {
 			.noneMatch((line) -> line.matches(".*(WARN|ERROR).*(InfisicalEventStreams|EventStreamSubscriptions).*"));
 	}
 
-	@Test
-	void trueFailsStartupWhereTheServerRefusesTheSubscription(CapturedOutput output) {
+	@ParameterizedTest
+	@CsvSource({ "400, HTTP 400 BadRequest, due to plan restriction",
+			"402, HTTP 402 PaymentRequired, your plan does not include event subscriptions" })
+	void trueFailsStartupWhereTheServerRefusesTheSubscription(int refusal, String status, String message,
+			CapturedOutput output) {
 		InfisicalTestServer server = server(Generation.CURRENT, EventPayload.SERVER_CODE);
-		server.eventStreams().refuseSubscriptions(402);
+		server.eventStreams().refuseSubscriptions(refusal);
 		assertThatException()
 			.isThrownBy(
 					() -> run(server, "--spring.config.import=infisical:", "--infisical.secrets.events.enabled=true"))
 			.havingRootCause()
-			.withMessageContaining("your plan does not include event subscriptions");
+			.withMessageContaining(message);
 		assertThat(output)
 			.contains("Infisical refused the event subscription of project 'project-1', which "
 					+ "infisical.secrets.events.enabled=true requires: POST /api/v1/events/subscribe/project-events "
-					+ "failed: HTTP 402 PaymentRequired")
+					+ "failed: " + status)
 			.contains("set infisical.secrets.events.enabled=auto to fall back to polling")
 			// the startup failure says it all
 			.doesNotContain(UNAVAILABLE);
 		eventually().until(() -> server.eventStreams().openCount() == 0);
 		assertThat(threadsNamed("infisical-event")).isEmpty();
+	}
+
+	@Test
+	void trueStartsAndPollsWhereOtherInstancesHoldEveryStreamOfTheProject(CapturedOutput output) {
+		InfisicalTestServer server = server(Generation.CURRENT, EventPayload.SERVER_CODE);
+		// five instances of the same identity hold the project's streams
+		InfisicalHttpClient client = new InfisicalHttpClient(InfisicalSiteUrl.of(server.url(), false),
+				HttpClient.newHttpClient(), Duration.ofSeconds(5), InfisicalHttpClient.DEFAULT_MAX_RESPONSE_SIZE);
+		this.closeables.add(0, client);
+		String token = InfisicalTestFixtures.authentication(client, InfisicalTestFixtures.IDENTITY_ID)
+			.login()
+			.accessToken();
+		byte[] body = ("{\"projectId\":\"" + PROJECT + "\",\"register\":[{\"event\":\"secret:update\","
+				+ "\"conditions\":{\"environmentSlug\":\"dev\",\"secretPath\":\"/\"}}]}")
+			.getBytes(StandardCharsets.UTF_8);
+		for (int i = 0; i < EventStreamSubscriptions.MAX_STREAMS_PER_PROJECT; i++) {
+			this.closeables.add(0, EventStreamConnection.open(client, EventStreamSubscriptions.SUBSCRIBE_PATH, body,
+					token, Duration.ofSeconds(5), 1024));
+		}
+		ConfigurableApplicationContext context = run(server, "--spring.config.import=infisical:",
+				"--infisical.secrets.events.enabled=true", "--infisical.secrets.refresh-interval=10m");
+		assertThat(context.isRunning()).isTrue();
+		assertThat(server.requests(EventStreams.SUBSCRIBE_PATH)).hasSize(6);
+		assertThat(server.eventStreams().openCount()).isEqualTo(5);
+		assertThat(count(output.getOut(), "Infisical allows 5 event streams per project and machine identity")).isOne();
+		assertThat(output.getOut()).contains(" WARN ").contains("Too many active connections for project project-1");
+		assertThat(new InfisicalEndpoint(context.getEnvironment(), Clock.systemUTC()).imports().imports())
+			.singleElement()
+			.satisfies((imported) -> assertThat(imported.channels()).containsExactly("polling"));
+		assertNoSecretIn(output);
 	}
 
 	@Test
@@ -172,6 +227,13 @@ class InfisicalEventStreamIntegrationTests {
 		context.close();
 		eventually().until(() -> server.eventStreams().openCount() == 0);
 		assertThat(threadsNamed("infisical-event")).isEmpty();
+	}
+
+	private static long reads(InfisicalTestServer server, String projectId) {
+		return server.requests("/api/v4/secrets")
+			.stream()
+			.filter((request) -> projectId.equals(request.queryParameters().get("projectId")))
+			.count();
 	}
 
 	private static List<Thread> threadsNamed(String prefix) {

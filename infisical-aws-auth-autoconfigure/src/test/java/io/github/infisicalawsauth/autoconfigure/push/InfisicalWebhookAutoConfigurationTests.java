@@ -43,7 +43,7 @@ class InfisicalWebhookAutoConfigurationTests {
 			// Spring Security's filter is at -100 by default
 			assertThat(registration.getOrder()).isLessThan(-100);
 			assertThat(context).doesNotHaveBean(WebFilter.class).doesNotHaveBean(InfisicalWebhookBus.class);
-			assertThat(context.getBean(RecordingNotices.class).channels).containsExactly("webhook null true");
+			assertThat(context.getBean(RecordingNotices.class).channels).containsExactly("webhook [p1:dev:/] true");
 			assertThat(context.getBean("infisicalWebhookKeySanitizingFunction"))
 				.isInstanceOf(WebhookKeySanitizingFunction.class);
 		});
@@ -119,7 +119,7 @@ class InfisicalWebhookAutoConfigurationTests {
 					.hasSingleBean(InfisicalWebhookBus.class)
 					.doesNotHaveBean("infisicalWebhookFilter")
 					.doesNotHaveBean(WebFilter.class);
-				assertThat(context.getBean(RecordingNotices.class).channels).containsExactly("bus null true");
+				assertThat(context.getBean(RecordingNotices.class).channels).containsExactly("bus [p1:dev:/] true");
 			});
 	}
 

@@ -80,10 +80,8 @@ final class PushTestSupport {
 				"--infisical.retry.max-interval=200ms", "--infisical.retry.max-elapsed-time=1s",
 				"--spring.config.import=infisical:", "--infisical.secrets.webhook.secret-key=" + KEY,
 				"--spring.cloud.bus.enabled=false", "--spring.main.banner-mode=off",
-				// the tests count the reads that webhooks cause: the event stream that
-				// the
-				// test server offers too would add its own (one per location when it
-				// opens)
+				// the tests count reads: an event stream reads every import once more
+				// when it opens, at a moment of its own
 				"--infisical.secrets.events.enabled=false"));
 		arguments.addAll(List.of(args));
 		// a later argument replaces an earlier one of the same name

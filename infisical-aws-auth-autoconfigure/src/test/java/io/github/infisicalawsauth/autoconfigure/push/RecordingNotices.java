@@ -1,13 +1,13 @@
 package io.github.infisicalawsauth.autoconfigure.push;
 
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.github.infisicalawsauth.secrets.SecretLocation;
 import io.github.infisicalawsauth.secrets.SecretsChangeNotices;
-import org.jspecify.annotations.Nullable;
 
 /**
  * A {@link SecretsChangeNotices} that imports project {@code p1}, environment {@code dev}
@@ -36,12 +36,14 @@ class RecordingNotices implements SecretsChangeNotices {
 	}
 
 	@Override
-	public void channel(String channel, @Nullable String projectId, boolean active) {
-		this.channels.add(channel + " " + projectId + " " + active);
+	public void channel(String channel, Collection<SecretLocation> locations, boolean active) {
+		this.channels.add(channel + " " + locations.stream()
+			.map((location) -> location.getProjectId() + ":" + location.getEnvironment() + ":" + location.getPath())
+			.toList() + " " + active);
 	}
 
 	@Override
-	public void resync(String channel) {
+	public void resync(String channel, Collection<SecretLocation> locations) {
 	}
 
 }
