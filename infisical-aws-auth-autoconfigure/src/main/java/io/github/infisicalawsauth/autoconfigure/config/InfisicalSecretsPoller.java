@@ -74,8 +74,8 @@ class InfisicalSecretsPoller implements SmartLifecycle, SecretsChangeNotices {
 	// the set of locations a resync reads
 	private final Map<Object, ScheduledFuture<?>> noticed = new HashMap<>();
 
-	// reads asked for while not running, by project and environment, to schedule on start
-	private final Map<String, Runnable> waiting = new LinkedHashMap<>();
+	// reads asked for while not running, keyed as above, to schedule on start
+	private final Map<Object, Runnable> waiting = new LinkedHashMap<>();
 
 	private boolean running;
 
