@@ -1,6 +1,7 @@
 package io.github.infisicalawsauth.autoconfigure.push;
 
 import java.time.Clock;
+import java.time.Duration;
 
 import io.github.infisicalawsauth.autoconfigure.InfisicalProperties;
 import io.github.infisicalawsauth.autoconfigure.config.InfisicalConfigDataAutoConfiguration;
@@ -21,6 +22,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication.Type;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.cloud.bus.BusBridge;
 import org.springframework.cloud.bus.ServiceMatcher;
@@ -71,10 +73,19 @@ public final class InfisicalWebhookAutoConfiguration {
 	InfisicalWebhookReceiver infisicalWebhookReceiver(InfisicalProperties properties, SecretsChangeNotices notices,
 			ObjectProvider<WebhookForwarder> forwarders, BeanFactory beanFactory) {
 		InfisicalProperties.Secrets secrets = properties.getSecrets();
-		WebhookVerifier verifier = new WebhookVerifier(secretKey(properties), secrets.getWebhook().getTolerance(),
-				Clock.systemUTC());
+		Duration tolerance = secrets.getWebhook().getTolerance();
+		if (tolerance == null || tolerance.isZero() || tolerance.isNegative()) {
+			throw new InvalidConfigurationPropertyValueException("infisical.secrets.webhook.tolerance", tolerance,
+					"must be a positive duration");
+		}
+		Duration spread = secrets.getBus().getSpread();
+		if (spread == null || spread.isNegative()) {
+			throw new InvalidConfigurationPropertyValueException("infisical.secrets.bus.spread", spread,
+					"must be a duration of zero or more");
+		}
+		WebhookVerifier verifier = new WebhookVerifier(secretKey(properties), tolerance, Clock.systemUTC());
 		NoticeCounter counter = MICROMETER_PRESENT ? MeterNoticeCounter.of(beanFactory) : NoticeCounter.NONE;
-		return new InfisicalWebhookReceiver(verifier, notices, secrets.getBus().getSpread(), counter, forwarders);
+		return new InfisicalWebhookReceiver(verifier, notices, spread, counter, forwarders);
 	}
 
 	private static String secretKey(InfisicalProperties properties) {

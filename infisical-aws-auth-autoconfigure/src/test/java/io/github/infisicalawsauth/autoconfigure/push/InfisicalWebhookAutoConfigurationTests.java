@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner;
@@ -63,6 +64,26 @@ class InfisicalWebhookAutoConfigurationTests {
 		this.servlet.withPropertyValues(KEY, "infisical.secrets.webhook.path=/hooks/*").run((context) -> {
 			assertThat(context).hasFailed();
 			assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("infisical.secrets.webhook.path");
+		});
+	}
+
+	@Test
+	void toleranceThatIsNotPositiveFailsStartupNamingTheProperty() {
+		this.servlet.withPropertyValues(KEY, "infisical.secrets.webhook.tolerance=0s").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause()
+				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
+				.hasMessageContaining("infisical.secrets.webhook.tolerance");
+		});
+	}
+
+	@Test
+	void negativeBusSpreadFailsStartupNamingTheProperty() {
+		this.servlet.withPropertyValues(KEY, "infisical.secrets.bus.spread=-1s").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause()
+				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
+				.hasMessageContaining("infisical.secrets.bus.spread");
 		});
 	}
 
