@@ -8,7 +8,9 @@ import java.util.Map;
 /**
  * The signatures of the notices accepted lately, each until its notice would be refused
  * as stale anyway. None is forgotten before then unless the memory is full; then the one
- * whose notice turns stale first goes, which leaves the shortest time for a replay.
+ * whose notice turns stale first goes, which leaves the shortest time for a replay. A
+ * notice that would itself be that one is not taken at all: remembered for no time, it
+ * could be replayed at will until it turns stale.
  *
  * @author Infisical AWS Auth contributors
  */
@@ -31,18 +33,22 @@ final class SeenSignatures {
 	 * @param signature the signature
 	 * @param until until when to remember it
 	 * @param now the current time
-	 * @return {@code false} if the signature was seen before
+	 * @return whether the signature is new and now remembered
 	 */
-	synchronized boolean add(String signature, Instant until, Instant now) {
+	synchronized Added add(String signature, Instant until, Instant now) {
 		forgetExpired(now);
 		if (this.seen.containsKey(signature)) {
-			return false;
+			return Added.SEEN_BEFORE;
+		}
+		if (this.seen.size() >= this.capacity) {
+			Map.Entry<String, Instant> first = firstToTurnStale();
+			if (!until.isAfter(first.getValue())) {
+				return Added.NO_ROOM;
+			}
+			this.seen.remove(first.getKey());
 		}
 		this.seen.put(signature, until);
-		if (this.seen.size() > this.capacity) {
-			forgetFirstToTurnStale();
-		}
-		return true;
+		return Added.YES;
 	}
 
 	synchronized int size() {
@@ -51,14 +57,32 @@ final class SeenSignatures {
 
 	// a notice's timestamp may lie ahead of this host's clock: the order of acceptance is
 	// not the order of turning stale
-	private void forgetFirstToTurnStale() {
+	private Map.Entry<String, Instant> firstToTurnStale() {
 		// the first of equals, the one accepted first
-		this.seen.remove(Collections.min(this.seen.entrySet(), Map.Entry.comparingByValue()).getKey());
+		return Collections.min(this.seen.entrySet(), Map.Entry.comparingByValue());
 	}
 
 	private void forgetExpired(Instant now) {
 		// at most the capacity to look at, and only when a notice was verified
 		this.seen.values().removeIf((until) -> until.isBefore(now));
+	}
+
+	/**
+	 * What {@link #add} did.
+	 */
+	enum Added {
+
+		/** The signature is new and remembered. */
+		YES,
+
+		/** The signature is remembered already: a replay. */
+		SEEN_BEFORE,
+
+		/**
+		 * The memory is full of signatures that stay valid longer than this one would.
+		 */
+		NO_ROOM
+
 	}
 
 }

@@ -122,8 +122,13 @@ public final class WebhookVerifier {
 			return WebhookVerification.refused("timestamp " + sent + " is further than " + this.tolerance
 					+ " from this host's clock (" + now + ")");
 		}
-		if (!this.seen.add(HexFormat.of().formatHex(actual), sent.plus(this.tolerance), now)) {
+		SeenSignatures.Added added = this.seen.add(HexFormat.of().formatHex(actual), sent.plus(this.tolerance), now);
+		if (added == SeenSignatures.Added.SEEN_BEFORE) {
 			return WebhookVerification.refused("replayed: the same signature was accepted before");
+		}
+		if (added == SeenSignatures.Added.NO_ROOM) {
+			return WebhookVerification.refused("the memory of accepted signatures is full of notices sent later "
+					+ "than this one, which could not be remembered and so not be told from a replay");
 		}
 		if (!payload.isSecretsModified()) {
 			return WebhookVerification.ignored(payload,

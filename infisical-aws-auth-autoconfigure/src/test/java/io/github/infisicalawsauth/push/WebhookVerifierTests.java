@@ -141,8 +141,33 @@ class WebhookVerifierTests {
 		}
 		WebhookNotice oldest = notice(Generation.CURRENT, clock.now.toEpochMilli() + 1);
 		WebhookNotice newest = notice(Generation.CURRENT, clock.now.toEpochMilli() + 3);
-		assertThat(small.verify(oldest.body(), oldest.signatureHeader()).getOutcome()).isEqualTo(Outcome.ACCEPTED);
+		// forgotten to make room, and now with no room to be remembered again: refused,
+		// not
+		// accepted as often as it is sent
+		assertRefused(small.verify(oldest.body(), oldest.signatureHeader()), "memory of accepted signatures is full");
+		assertRefused(small.verify(oldest.body(), oldest.signatureHeader()), "memory of accepted signatures is full");
 		assertRefused(small.verify(newest.body(), newest.signatureHeader()), "replayed");
+	}
+
+	@Test
+	void verifyRefusesANoticeThatAFullMemoryCouldNotKeep() {
+		WebhookVerifier small = new WebhookVerifier(KEY, Duration.ofMinutes(5), Clock.fixed(NOW, ZoneOffset.UTC), 2);
+		WebhookNotice[] recent = { notice(Generation.CURRENT, NOW.toEpochMilli()),
+				notice(Generation.CURRENT, NOW.minus(Duration.ofMinutes(1)).toEpochMilli()) };
+		for (WebhookNotice notice : recent) {
+			assertThat(small.verify(notice.body(), notice.signatureHeader()).getOutcome()).isEqualTo(Outcome.ACCEPTED);
+		}
+		// captured four minutes ago: the first to turn stale, so it would be forgotten at
+		// once
+		// and could be sent again and again until then
+		WebhookNotice captured = notice(Generation.CURRENT, NOW.minus(Duration.ofMinutes(4)).toEpochMilli());
+		for (int i = 0; i < 3; i++) {
+			assertRefused(small.verify(captured.body(), captured.signatureHeader()),
+					"memory of accepted signatures is full");
+		}
+		for (WebhookNotice notice : recent) {
+			assertRefused(small.verify(notice.body(), notice.signatureHeader()), "replayed");
+		}
 	}
 
 	@Test
