@@ -19,6 +19,8 @@ import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -27,7 +29,8 @@ import org.jspecify.annotations.Nullable;
  * notice. Other methods pass on to the application. The body is read up to
  * {@link InfisicalWebhookReceiver#MAX_BODY_SIZE} with non-blocking reads, so that a
  * client that sends it slowly holds no request thread, and must arrive within
- * {@link #READ_TIMEOUT}; the answer has none.
+ * {@link #READ_TIMEOUT}; the answer has none. A body that cannot be read gets
+ * {@code 400}, and a notice that could not be taken {@code 500}, both at once.
  *
  * @author Infisical AWS Auth contributors
  */
@@ -39,9 +42,15 @@ final class InfisicalWebhookFilter implements Filter {
 	 */
 	static final Duration READ_TIMEOUT = Duration.ofSeconds(5);
 
+	private static final int INTERNAL_SERVER_ERROR = 500;
+
+	private static final Log logger = LogFactory.getLog(InfisicalWebhookFilter.class);
+
 	private final InfisicalWebhookReceiver receiver;
 
 	private final Duration readTimeout;
+
+	private final AtomicBoolean blockingReported = new AtomicBoolean();
 
 	InfisicalWebhookFilter(InfisicalWebhookReceiver receiver) {
 		this(receiver, READ_TIMEOUT);
@@ -61,9 +70,9 @@ final class InfisicalWebhookFilter implements Filter {
 			return;
 		}
 		if (!http.isAsyncSupported()) {
-			// a filter ahead of this one is not asynchronous: each read waits at most
-			// the container's connection timeout
-			answer(answer, receiveBlocking(http), false);
+			reportBlocking();
+			int status = receiveBlocking(http);
+			answer(answer, status, closes(status));
 			return;
 		}
 		AsyncContext async = http.startAsync();
@@ -89,6 +98,22 @@ final class InfisicalWebhookFilter implements Filter {
 			return this.receiver.refuseTooLarge();
 		}
 		return this.receiver.receive(body, request.getHeader(WebhookVerifier.SIGNATURE_HEADER));
+	}
+
+	// a filter ahead of this one is not asynchronous: each read waits at most the
+	// container's connection timeout, on the request thread
+	private void reportBlocking() {
+		if (this.blockingReported.compareAndSet(false, true)) {
+			logger.warn("The Infisical webhook endpoint reads notices with blocking reads, without its bound of "
+					+ this.readTimeout.toMillis()
+					+ " ms for the whole body: a filter ahead of it in the chain does not "
+					+ "support asynchronous requests (a @WebFilter or a FilterRegistrationBean without asyncSupported)");
+		}
+	}
+
+	// a notice that is not taken may have a body still on its way, not worth reading
+	private static boolean closes(int status) {
+		return status != InfisicalWebhookReceiver.ACCEPTED && status != InfisicalWebhookReceiver.UNAUTHORIZED;
 	}
 
 	private static void answer(HttpServletResponse response, int status, boolean close) {
@@ -147,10 +172,10 @@ final class InfisicalWebhookFilter implements Filter {
 
 		@Override
 		public void onError(Throwable ex) {
-			// the client went away or broke the request: nobody to answer
-			if (this.answered.compareAndSet(false, true)) {
-				this.async.complete();
-			}
+			// the client went away (then nobody hears the answer) or broke the request,
+			// as
+			// with a malformed chunk
+			answer(() -> InfisicalWebhookFilter.this.receiver.refuseUnreadable(ex));
 		}
 
 		@Override
@@ -171,13 +196,28 @@ final class InfisicalWebhookFilter implements Filter {
 		public void onStartAsync(AsyncEvent event) {
 		}
 
-		// the receiver hears of each notice once, whichever callback comes first
+		// the receiver hears of each notice once, whichever callback comes first, and the
+		// request ends whatever the receiver does
 		void answer(IntSupplier receiver) {
 			if (this.answered.compareAndSet(false, true)) {
-				int status = receiver.getAsInt();
-				InfisicalWebhookFilter.answer((HttpServletResponse) this.async.getResponse(), status,
-						status != InfisicalWebhookReceiver.ACCEPTED && status != InfisicalWebhookReceiver.UNAUTHORIZED);
-				this.async.complete();
+				int status = INTERNAL_SERVER_ERROR;
+				try {
+					status = receiver.getAsInt();
+				}
+				catch (RuntimeException ex) {
+					logger.warn("Could not take an Infisical webhook notice", ex);
+				}
+				finally {
+					try {
+						HttpServletResponse response = (HttpServletResponse) this.async.getResponse();
+						if (!response.isCommitted()) {
+							InfisicalWebhookFilter.answer(response, status, closes(status));
+						}
+					}
+					finally {
+						this.async.complete();
+					}
+				}
 			}
 		}
 

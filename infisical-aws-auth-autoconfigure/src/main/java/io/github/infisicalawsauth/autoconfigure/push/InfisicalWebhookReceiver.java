@@ -48,6 +48,8 @@ final class InfisicalWebhookReceiver {
 
 	static final int ACCEPTED = 202;
 
+	static final int BAD_REQUEST = 400;
+
 	static final int UNAUTHORIZED = 401;
 
 	static final int REQUEST_TIMEOUT = 408;
@@ -115,6 +117,17 @@ final class InfisicalWebhookReceiver {
 	int refuseTooLarge() {
 		refused(WEBHOOK, "its body is larger than " + MAX_BODY_SIZE + " bytes");
 		return PAYLOAD_TOO_LARGE;
+	}
+
+	/**
+	 * Refuse a notice whose body could not be read, as the client broke the request.
+	 * @param ex what the container reported
+	 * @return the HTTP status to answer, {@value #BAD_REQUEST}
+	 */
+	int refuseUnreadable(Throwable ex) {
+		// the exception's class only: its message may quote what the client sent
+		refused(WEBHOOK, "its body could not be read (" + ex.getClass().getName() + ")");
+		return BAD_REQUEST;
 	}
 
 	/**
