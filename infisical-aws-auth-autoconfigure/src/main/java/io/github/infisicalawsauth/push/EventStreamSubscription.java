@@ -23,10 +23,11 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One event stream of a project, for some of its imported folders (a stream registers two
- * at most): opens it on a thread of its own, reads it, and opens it again with backoff
- * when it ends, until the server refuses it or it is stopped. While the project's streams
- * are all taken it tries again every few minutes. Waits run on the owner's scheduler.
+ * One event stream of a project, for the imported folders of one or two of its
+ * environments: opens it on a thread of its own, reads it, and opens it again with
+ * backoff when it ends, until the server refuses it or it is stopped. While the project's
+ * streams are all taken it tries again every few minutes. Waits run on the owner's
+ * scheduler.
  *
  * @author Infisical AWS Auth contributors
  */

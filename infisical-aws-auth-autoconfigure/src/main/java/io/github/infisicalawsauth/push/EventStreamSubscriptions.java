@@ -29,11 +29,12 @@ import org.springframework.scheduling.TaskScheduler;
  * Infisical event subscriptions of the imported locations: server-sent events streams
  * opened with the application's own token, registered for the environment and exact path
  * of each folder the application imports. A stream registers two folders at most (a
- * server takes 10 registrations, 4 events each), so a project gets one stream per two of
- * its imported folders, most often one. An event makes the {@link SecretsChangeNotices}
- * read the imports of its project and environment again (coalesced, with
- * {@code If-None-Match}); an event never carries keys or values, and one about an
- * environment the application does not import causes no read.
+ * server takes 10 registrations, 4 events each); an environment whose folders need more
+ * registers the folder that holds them all instead, so a project gets at most one stream
+ * per imported environment, most often one. An event makes the
+ * {@link SecretsChangeNotices} read the imports of its project and environment again
+ * (coalesced, with {@code If-None-Match}); an event never carries keys or values, and one
+ * about an environment the application does not import causes no read.
  * <p>
  * Each stream is read on a daemon thread of its own; waits (reconnecting, silence) run on
  * the given {@link TaskScheduler} and its clock. A stream that drops, ends, sends
@@ -98,7 +99,7 @@ public final class EventStreamSubscriptions {
 
 	private final Listener listener;
 
-	// by project, one per group of imported folders
+	// by project, one per group of imported environments
 	private final Map<String, List<EventStreamSubscription>> subscriptions = new LinkedHashMap<>();
 
 	private boolean started;
@@ -129,9 +130,9 @@ public final class EventStreamSubscriptions {
 	}
 
 	/**
-	 * Open the streams of every project that the application imports from, one per two
-	 * imported folders, in the background. Returns at once; an application that imports
-	 * nothing opens none.
+	 * Open the streams of every project that the application imports from, at most one
+	 * per imported environment, in the background. Returns at once; an application that
+	 * imports nothing opens none.
 	 * @throws IllegalStateException if already started
 	 */
 	public synchronized void start() {
@@ -340,8 +341,8 @@ public final class EventStreamSubscriptions {
 	public interface Listener {
 
 		/**
-		 * A stream opened (the first time, or again after a drop); a project with many
-		 * imported folders has more than one.
+		 * A stream opened (the first time, or again after a drop); a project with
+		 * imported folders in more than one environment may have more than one.
 		 * @param projectId the project
 		 */
 		default void opened(String projectId) {

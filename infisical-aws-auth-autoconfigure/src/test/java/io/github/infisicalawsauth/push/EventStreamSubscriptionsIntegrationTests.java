@@ -157,11 +157,42 @@ class EventStreamSubscriptionsIntegrationTests {
 
 	@ParameterizedTest
 	@EnumSource(EventMatching.class)
-	void moreThanTwoImportedFoldersOpenOneStreamPerTwoAndHearOnlyTheirChanges(EventMatching matching) {
+	void manyFoldersOfOneEnvironmentRegisterTheirCommonFolderAndHearOfChangesBelowIt(EventMatching matching) {
 		InfisicalTestServer server = server(Generation.CURRENT, EventPayload.SERVER_CODE, matching);
-		EventStreamSubscriptions subscriptions = subscriptions(server, location("dev", "/"), location("staging", "/"),
-				location("prod", "/"));
+		EventStreamSubscriptions subscriptions = subscriptions(server, location("dev", "/app/backend"),
+				location("dev", "/app/frontend"), location("dev", "/app/jobs/nightly"));
 		startAndOpen(subscriptions);
+		assertThat(server.requests(SUBSCRIBE)).singleElement().satisfies((request) -> {
+			JsonNode register = JsonMapper.builder().build().readTree(request.body()).get("register");
+			assertThat(register).hasSize(8);
+			assertThat(register.findValuesAsString("environmentSlug")).hasSize(8).containsOnly("dev");
+			assertThat(register.findValuesAsString("secretPath")).containsOnly("/app", "/app/**");
+		});
+		// a prefix matches the folder and all below it, a glob needs both registrations
+		server.project(PROJECT).environment("dev").folder("/other").secret("OUTSIDE", "1");
+		server.project(PROJECT).environment("dev").folder("/app/jobs/nightly").secret("NIGHTLY", "1");
+		server.project(PROJECT).environment("dev").folder("/app").secret("APP", "1");
+		// not imported, but below the common folder: the environment's imports are read
+		server.project(PROJECT).environment("dev").folder("/app/unused").secret("UNUSED", "1");
+		// the stream carries a ping after them: once it is read, so are they
+		this.scheduler.advance(Duration.ofSeconds(1));
+		server.eventStreams().ping();
+		eventually().until(() -> this.scheduler.now().equals(subscriptions.getLastReceived(PROJECT)));
+		assertThat(this.notices.calls).containsExactly(PROJECT + "/dev", PROJECT + "/dev", PROJECT + "/dev");
+		assertThat(this.listener.ignored).hasValue(0);
+		assertThat(server.eventStreams().openCount()).isOne();
+	}
+
+	@ParameterizedTest
+	@EnumSource(EventMatching.class)
+	void foldersBeyondOneStreamTakeOneStreamPerEnvironmentAtMostAndHearOnlyTheirChanges(EventMatching matching) {
+		InfisicalTestServer server = server(Generation.CURRENT, EventPayload.SERVER_CODE, matching);
+		List<SecretLocation> dev = List.of(location("dev", "/app/a"), location("dev", "/app/b"),
+				location("dev", "/app/c"));
+		EventStreamSubscriptions subscriptions = subscriptions(server, dev.get(0), dev.get(1), dev.get(2),
+				location("staging", "/"), location("prod", "/"));
+		startAndOpen(subscriptions);
+		// one stream per two folders would take three
 		eventually().until(() -> server.eventStreams().openCount() == 2 && this.notices.resynced.size() == 2);
 		// current servers match nothing for a registration without an environment
 		assertThat(server.requests(SUBSCRIBE))
@@ -170,16 +201,18 @@ class EventStreamSubscriptionsIntegrationTests {
 					(registration) -> assertThat(registration.path("conditions").path("environmentSlug").asString(""))
 						.isNotEmpty()))
 			.extracting(JsonNode::size)
-			.containsExactlyInAnyOrder(8, 4);
+			.containsExactly(8, 8);
 		assertThat(this.listener.opened).hasValue(2);
-		assertThat(this.notices.resynced).containsExactlyInAnyOrder(
-				Set.of(location("dev", "/"), location("staging", "/")), Set.of(location("prod", "/")));
+		assertThat(this.notices.resynced).containsExactlyInAnyOrder(Set.copyOf(dev),
+				Set.of(location("staging", "/"), location("prod", "/")));
 		server.project(PROJECT).environment("qa").secret("QA_ONLY", "1");
 		server.project("project-2").environment("dev").secret("OTHER", "1");
 		server.project(PROJECT).environment("prod").secret("PROD", "1");
 		server.project(PROJECT).environment("staging").secret("STAGING", "1");
-		eventually().until(() -> this.listener.accepted.get() == 2);
-		assertThat(this.notices.calls).containsExactlyInAnyOrder(PROJECT + "/prod", PROJECT + "/staging");
+		server.project(PROJECT).environment("dev").folder("/app/b").secret("B", "1");
+		eventually().until(() -> this.listener.accepted.get() == 3);
+		assertThat(this.notices.calls).containsExactlyInAnyOrder(PROJECT + "/prod", PROJECT + "/staging",
+				PROJECT + "/dev");
 		// the project is open once all of its streams are
 		assertThat(subscriptions.getStates()).containsOnlyKeys(PROJECT).containsEntry(PROJECT, State.OPEN);
 		// opening set it to the same virtual time: only a later ping can move it

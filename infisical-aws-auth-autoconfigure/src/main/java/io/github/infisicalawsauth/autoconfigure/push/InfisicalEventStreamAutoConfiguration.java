@@ -26,9 +26,9 @@ import org.springframework.context.annotation.Configuration;
 /**
  * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration
  * Auto-configuration} of Infisical event subscriptions: with
- * {@code spring.config.import=infisical:}, event streams (one per two imported folders of
- * a project) tell the {@link SecretsChangeNotices} which imports to read again, from when
- * the application context starts until it closes.
+ * {@code spring.config.import=infisical:}, event streams (most often one per project, at
+ * most one per imported environment) tell the {@link SecretsChangeNotices} which imports
+ * to read again, from when the application context starts until it closes.
  * {@code infisical.secrets.events.enabled=false} turns it off.
  *
  * @author Infisical AWS Auth contributors
