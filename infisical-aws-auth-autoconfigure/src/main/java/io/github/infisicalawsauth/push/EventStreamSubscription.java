@@ -352,9 +352,9 @@ final class EventStreamSubscription {
 
 	// with the monitor held: the identity has all the streams Infisical allows for the
 	// project, held by other instances that share it (or by this one, for a project with
-	// many imported folders). That is no failure to back off from quickly: polling stays
-	// the net, and a long wait with jitter takes a place that frees up later without
-	// pressing the server.
+	// many imported environments). That is no failure to back off from quickly: polling,
+	// where it is on, stays the net, and a long wait with jitter takes a place that frees
+	// up later without pressing the server.
 	private void waitForAFreeStream(InfisicalApiException limit) {
 		this.failures = 0;
 		Duration wait = EventStreamSubscriptions.LIMIT_RETRY_INTERVAL
@@ -366,12 +366,18 @@ final class EventStreamSubscription {
 		connectIn(wait);
 		if (!this.limitReported) {
 			this.limitReported = true;
+			Duration polling = this.owner.refreshInterval();
+			// webhooks may announce changes too: only what this instance knows is told
+			String meanwhile = (polling != null)
+					? "no stream announces changes of these imports; polling finds them every " + describe(polling)
+							+ " (infisical.secrets.refresh-interval)"
+					: "no stream announces changes of these imports and, as infisical.secrets.refresh-interval is "
+							+ "not set, no polling finds them: they are read when this instance takes a stream";
 			logger.warn("Cannot open the Infisical event stream of project '" + this.projectId + "' " + this.folders
 					+ ": Infisical allows " + EventStreamSubscriptions.MAX_STREAMS_PER_PROJECT
 					+ " event streams per project and machine identity, counted across every instance that shares "
-					+ "the identity, and they are all open (" + limit.getMessage() + "). Meanwhile changes of these "
-					+ "imports reach this instance by polling only (infisical.secrets.refresh-interval); it tries "
-					+ "again every " + EventStreamSubscriptions.LIMIT_RETRY_INTERVAL.toMinutes()
+					+ "the identity, and they are all open (" + limit.getMessage() + "). Meanwhile " + meanwhile
+					+ "; it tries again every " + EventStreamSubscriptions.LIMIT_RETRY_INTERVAL.toMinutes()
 					+ " minutes or so to take a stream that frees up. For larger fleets use webhooks with Spring Cloud Bus "
 					+ "(infisical.secrets.webhook.secret-key) and infisical.secrets.events.enabled=false, or more "
 					+ "machine identities.");

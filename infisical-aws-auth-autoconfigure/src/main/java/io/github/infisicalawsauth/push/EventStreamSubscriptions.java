@@ -45,10 +45,11 @@ import org.springframework.scheduling.TaskScheduler;
  * allows {@value #MAX_STREAMS_PER_PROJECT} streams per project and machine identity
  * across all instances: a subscription refused with {@code 429} for that reason is logged
  * once at WARN and tried again about every {@link #LIMIT_RETRY_INTERVAL 5 minutes},
- * polling being the net meanwhile. A server that answers the subscription with an error
- * other than a rejected token, {@code 429} or {@code 5xx} (servers without the feature
- * answer {@code 404}, plans without it {@code 402}, {@code 403} or {@code 400}) gets no
- * second try: polling stays the net, and the {@link Listener} hears of it.
+ * polling, where it is on, being the net meanwhile. A server that answers the
+ * subscription with an error other than a rejected token, {@code 429} or {@code 5xx}
+ * (servers without the feature answer {@code 404}, plans without it {@code 402},
+ * {@code 403} or {@code 400}) gets no second try: polling stays the net, and the
+ * {@link Listener} hears of it.
  *
  * @author Infisical AWS Auth contributors
  * @since 0.1.0
@@ -97,6 +98,8 @@ public final class EventStreamSubscriptions {
 
 	private final Duration answerTimeout;
 
+	private final @Nullable Duration refreshInterval;
+
 	private final Listener listener;
 
 	// by project, one per group of imported environments
@@ -113,6 +116,7 @@ public final class EventStreamSubscriptions {
 		this.backoff = builder.backoff;
 		this.idleTimeout = builder.idleTimeout;
 		this.answerTimeout = builder.answerTimeout;
+		this.refreshInterval = builder.refreshInterval;
 		this.listener = builder.listener;
 	}
 
@@ -291,6 +295,10 @@ public final class EventStreamSubscriptions {
 		return this.answerTimeout;
 	}
 
+	@Nullable Duration refreshInterval() {
+		return this.refreshInterval;
+	}
+
 	Listener listener() {
 		return this.listener;
 	}
@@ -388,6 +396,8 @@ public final class EventStreamSubscriptions {
 
 		private Duration answerTimeout = Duration.ofSeconds(10);
 
+		private @Nullable Duration refreshInterval;
+
 		private Listener listener = new Listener() {
 		};
 
@@ -441,6 +451,18 @@ public final class EventStreamSubscriptions {
 		 */
 		public Builder answerTimeout(Duration answerTimeout) {
 			this.answerTimeout = checkPositive(answerTimeout, "answerTimeout");
+			return this;
+		}
+
+		/**
+		 * Set how often the imported locations are polled for changes, which the log
+		 * tells while the streams of a project are all taken.
+		 * @param refreshInterval the interval, or {@code null} (the default) when they
+		 * are not polled
+		 * @return this builder
+		 */
+		public Builder refreshInterval(@Nullable Duration refreshInterval) {
+			this.refreshInterval = (refreshInterval != null) ? checkPositive(refreshInterval, "refreshInterval") : null;
 			return this;
 		}
 

@@ -392,9 +392,12 @@ class EventStreamSubscriptionsIntegrationTests {
 		assertThat(this.scheduler.nextTaskAt()).isBetween(refusedAt.plus(Duration.ofMinutes(5)),
 				refusedAt.plus(Duration.ofMinutes(6)));
 		String warning = "Infisical allows 5 event streams per project and machine identity";
+		// built without a refresh interval: nothing polls
 		assertThat(output.getOut()).containsOnlyOnce(warning)
-			.contains("Meanwhile changes of these imports reach this instance by polling only "
-					+ "(infisical.secrets.refresh-interval); it tries again every 5 minutes or so");
+			.contains("Meanwhile no stream announces changes of these imports and, as "
+					+ "infisical.secrets.refresh-interval is not set, no polling finds them: they are read when this "
+					+ "instance takes a stream; it tries again every 5 minutes or so")
+			.doesNotContain("polling finds them every");
 		// tried again, quietly
 		this.scheduler.advance(Duration.ofMinutes(6));
 		eventually().until(() -> server.requests(SUBSCRIBE).size() == 7);

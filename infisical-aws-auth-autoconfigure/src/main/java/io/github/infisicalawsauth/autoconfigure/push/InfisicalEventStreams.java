@@ -97,6 +97,7 @@ class InfisicalEventStreams implements SmartLifecycle, DisposableBean {
 			.builder(this.client, this.tokenProvider, this.notices, scheduler)
 			.idleTimeout(this.idleTimeout)
 			.answerTimeout(this.answerTimeout)
+			.refreshInterval(this.refreshInterval)
 			.listener(new Reporter(this.listeners.orderedStream().toList()))
 			.build();
 		this.scheduler = scheduler;

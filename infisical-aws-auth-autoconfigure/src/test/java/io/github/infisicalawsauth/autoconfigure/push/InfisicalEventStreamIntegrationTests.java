@@ -194,7 +194,10 @@ class InfisicalEventStreamIntegrationTests {
 		assertThat(server.requests(EventStreams.SUBSCRIBE_PATH)).hasSize(6);
 		assertThat(server.eventStreams().openCount()).isEqualTo(5);
 		assertThat(count(output.getOut(), "Infisical allows 5 event streams per project and machine identity")).isOne();
-		assertThat(output.getOut()).contains(" WARN ").contains("Too many active connections for project project-1");
+		assertThat(output.getOut()).contains(" WARN ")
+			.contains("Too many active connections for project project-1")
+			.contains("Meanwhile no stream announces changes of these imports; polling finds them every 600 s "
+					+ "(infisical.secrets.refresh-interval); it tries again every 5 minutes or so");
 		assertThat(new InfisicalEndpoint(context.getEnvironment(), Clock.systemUTC()).imports().imports())
 			.singleElement()
 			.satisfies((imported) -> assertThat(imported.channels()).containsExactly("polling"));
