@@ -39,7 +39,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @ExtendWith(OutputCaptureExtension.class)
 class InfisicalWebhookFilterIntegrationTests {
 
-	private static final String KEY = "Filter-Key-Never-Logged";
+	static final String KEY = "Filter-Key-Never-Logged";
 
 	// how long a test waits for an answer that the server owes at once, or within the
 	// filter's bound (Tomcat checks async timeouts once a second)
@@ -210,7 +210,7 @@ class InfisicalWebhookFilterIntegrationTests {
 	}
 
 	// the headers of a signed notice and its first bytes, and then nothing
-	private static String sendHeadersAndPartOfTheBody(Socket socket) throws IOException {
+	static String sendHeadersAndPartOfTheBody(Socket socket) throws IOException {
 		WebhookNotice notice = WebhookNotice.of(Generation.CURRENT, "p1", "dev", "/", System.currentTimeMillis(), KEY);
 		String headers = "POST /infisical/webhook HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
 				+ "Content-Length: " + notice.body().length + "\r\n" + WebhookVerifier.SIGNATURE_HEADER + ": "
@@ -222,7 +222,7 @@ class InfisicalWebhookFilterIntegrationTests {
 		return notice.signatureHeader();
 	}
 
-	private static void post(Socket socket, byte[] body, String signature) throws IOException {
+	static void post(Socket socket, byte[] body, String signature) throws IOException {
 		String headers = "POST /infisical/webhook HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
 				+ "Content-Type: application/json\r\nContent-Length: " + body.length + "\r\n"
 				+ WebhookVerifier.SIGNATURE_HEADER + ": " + signature + "\r\n\r\n";
@@ -234,7 +234,7 @@ class InfisicalWebhookFilterIntegrationTests {
 
 	// everything until the server closes the connection; a server that does not close it
 	// within the socket's timeout fails the test
-	private static String readAnswer(Socket socket) throws IOException {
+	static String readAnswer(Socket socket) throws IOException {
 		InputStream in = socket.getInputStream();
 		return new String(in.readAllBytes(), StandardCharsets.US_ASCII);
 	}
