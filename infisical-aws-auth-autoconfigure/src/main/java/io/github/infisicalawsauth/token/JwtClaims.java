@@ -1,5 +1,6 @@
 package io.github.infisicalawsauth.token;
 
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.util.Base64;
 
@@ -54,7 +55,8 @@ record JwtClaims(@Nullable Instant issuedAt, @Nullable Instant expiresAt) {
 			}
 			return new JwtClaims(issuedAt, expiresAt);
 		}
-		catch (IllegalArgumentException | JacksonException ex) {
+		catch (IllegalArgumentException | DateTimeException | JacksonException ex) {
+			// DateTimeException: an instant beyond what Instant holds
 			return NONE;
 		}
 	}

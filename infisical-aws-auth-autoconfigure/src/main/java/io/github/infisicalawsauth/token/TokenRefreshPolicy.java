@@ -101,6 +101,11 @@ public final class TokenRefreshPolicy {
 			// an exp alone is an instant of the server's clock: useless on ours
 			return null;
 		}
+		if (!claims.expiresAt().isAfter(claims.issuedAt())) {
+			// no life at all is nonsense, not a reason to refresh every second: the TTLs
+			// govern
+			return null;
+		}
 		Duration life = Duration.between(claims.issuedAt(), claims.expiresAt()).minus(JWT_GRANULARITY);
 		return receivedAt.plus(life.isNegative() ? Duration.ZERO : life);
 	}

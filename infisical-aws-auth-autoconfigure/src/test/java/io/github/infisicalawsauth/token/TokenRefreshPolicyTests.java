@@ -61,6 +61,26 @@ class TokenRefreshPolicyTests {
 	}
 
 	@Test
+	void aJwtThatEndsBeforeItBeginsIsIgnoredRatherThanRefreshedEverySecond() {
+		for (Instant exp : List.of(NOW.minusSeconds(60), NOW)) {
+			TokenLifetime lifetime = this.policy.afterLogin(response(jwt(NOW, exp), 3600, 0), NOW);
+			assertThat(lifetime.expiresAt()).isEqualTo(NOW.plusSeconds(3600));
+			assertThat(lifetime.refreshAt()).isAfter(NOW.plusSeconds(3000));
+		}
+	}
+
+	@Test
+	void aJwtWhoseExpIsBeyondWhatAnInstantHoldsIsIgnored() {
+		Base64.Encoder encoder = Base64.getUrlEncoder().withoutPadding();
+		String token = encoder.encodeToString("{\"alg\":\"HS256\"}".getBytes(StandardCharsets.UTF_8)) + "."
+				+ encoder.encodeToString(("{\"iat\":" + NOW.getEpochSecond() + ",\"exp\":" + Long.MAX_VALUE + "}")
+					.getBytes(StandardCharsets.UTF_8))
+				+ ".c2lnbmF0dXJl";
+		TokenLifetime lifetime = this.policy.afterLogin(response(token, 3600, 0), NOW);
+		assertThat(lifetime.expiresAt()).isEqualTo(NOW.plusSeconds(3600));
+	}
+
+	@Test
 	void aRenewalInPlaceKeepsTheEndOfTheJwtItReceivedFirst() {
 		// the 2024 server renews in place: the same JWT, whose exp ends the max TTL
 		String token = jwt(NOW, NOW.plusSeconds(300));
