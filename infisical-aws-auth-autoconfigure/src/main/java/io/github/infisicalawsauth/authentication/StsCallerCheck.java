@@ -42,12 +42,27 @@ final class StsCallerCheck {
 		catch (StsException ex) {
 			String code = (ex.awsErrorDetails() != null) ? ex.awsErrorDetails().errorCode() : null;
 			String message = (ex.awsErrorDetails() != null) ? ex.awsErrorDetails().errorMessage() : null;
-			return new Result(Outcome.REFUSED, code, message);
+			return new Result(Outcome.REFUSED, code, firstLine(message));
 		}
 		catch (SdkException ex) {
 			// no AWS from here: the check cannot tell
 			return new Result(Outcome.UNREACHABLE, null, ex.getClass().getSimpleName());
 		}
+	}
+
+	/**
+	 * Return the first line of an AWS error message, at most 300 characters: AWS may add
+	 * the canonical request it expected, whose signed headers hold the session token.
+	 * @param message the message
+	 * @return its first line, or {@code null}
+	 */
+	static @Nullable String firstLine(@Nullable String message) {
+		if (message == null) {
+			return null;
+		}
+		int end = message.indexOf('\n');
+		String line = ((end >= 0) ? message.substring(0, end) : message).strip();
+		return (line.length() > 300) ? line.substring(0, 300) + "..." : line;
 	}
 
 	enum Outcome {
