@@ -439,8 +439,11 @@ public class LifecycleAwareTokenProvider implements InfisicalTokenProvider, Auto
 
 		/**
 		 * Set where listeners are called, in order. Default: a thread of the provider's
-		 * own, started with the first listener.
-		 * @param eventExecutor the executor
+		 * own, started with the first listener. The provider hands events over while it
+		 * holds its lock, so the executor must neither run them on the calling thread nor
+		 * block it: a direct or caller-runs executor would run listeners under the lock
+		 * and hold up refreshes and every {@link #getToken()} that waits.
+		 * @param eventExecutor the executor, one that queues
 		 * @return this builder
 		 */
 		public Builder eventExecutor(Executor eventExecutor) {
