@@ -105,6 +105,17 @@ public final class VirtualTimeScheduler implements TaskScheduler {
 	}
 
 	/**
+	 * Move the clock forward without running the tasks that fall due meanwhile, as on a
+	 * host that was suspended or a VM that was frozen: a scheduler's delays count on a
+	 * clock that stood still. They run at the next {@link #runDue()} or
+	 * {@link #advance(Duration)}.
+	 * @param duration how far
+	 */
+	public synchronized void suspend(Duration duration) {
+		this.clock.set(now().plus(duration));
+	}
+
+	/**
 	 * Return when the next task is due.
 	 * @return the time, or {@code null} if none is scheduled
 	 */

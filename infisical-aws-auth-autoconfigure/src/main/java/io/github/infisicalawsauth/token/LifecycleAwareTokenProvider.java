@@ -126,7 +126,9 @@ public class LifecycleAwareTokenProvider implements InfisicalTokenProvider, Auto
 	@Override
 	public InfisicalAccessToken getToken() {
 		TokenLifetime held = this.current;
-		return (held != null) ? held.token() : getToken(this.maxWait);
+		// the clock too, not only the scheduled drop: a host suspended or a VM frozen
+		// runs the drop late, by as long as it stood still
+		return (held != null && held.isUsableAt(this.clock.millis())) ? held.token() : getToken(this.maxWait);
 	}
 
 	/**
@@ -156,7 +158,7 @@ public class LifecycleAwareTokenProvider implements InfisicalTokenProvider, Auto
 				// an attempt that ended just now answers its waiters right after: look
 				// at its outcome itself
 				TokenLifetime held = this.current;
-				if (held != null) {
+				if (held != null && held.isUsableAt(this.clock.millis())) {
 					return held.token();
 				}
 				InfisicalLoginException last = this.lastFailure;
@@ -174,11 +176,16 @@ public class LifecycleAwareTokenProvider implements InfisicalTokenProvider, Auto
 			if (this.closed) {
 				throw new IllegalStateException("The Infisical token provider is closed");
 			}
+			Instant now = this.clock.instant();
 			TokenLifetime held = this.current;
 			if (held != null) {
-				return CompletableFuture.completedFuture(held);
+				if (held.isUsableAt(now.toEpochMilli())) {
+					return CompletableFuture.completedFuture(held);
+				}
+				// past its end before the drop ran late: dropped now, and a login asked
+				// for
+				drop(held);
 			}
-			Instant now = this.clock.instant();
 			InfisicalLoginException last = this.lastFailure;
 			// after failures the backoff spaces attempts, after a success the floor does
 			TokenLifetime lastObtained = this.lastObtained;

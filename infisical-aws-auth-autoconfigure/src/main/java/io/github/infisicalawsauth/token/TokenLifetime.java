@@ -20,12 +20,31 @@ import org.jspecify.annotations.Nullable;
  * time it was received, if it tells
  * @param expiresAt the earliest of all ends, {@code null} for none
  * @param refreshAt when to refresh, {@code null} for never
+ * @param usableUntil {@link #dropAt()} in milliseconds since the epoch,
+ * {@link Long#MAX_VALUE} for never: read on every {@code getToken()}, where an
+ * {@link Instant} would cost an object
  * @author Infisical AWS Auth contributors
  */
 record TokenLifetime(InfisicalAccessToken token, Duration ttl, Duration maxTtl, Instant firstLoginAt,
-		Instant obtainedAt, @Nullable Instant jwtExpiresAt, @Nullable Instant expiresAt, @Nullable Instant refreshAt) {
+		Instant obtainedAt, @Nullable Instant jwtExpiresAt, @Nullable Instant expiresAt, @Nullable Instant refreshAt,
+		long usableUntil) {
 
 	private static final Duration MAX_GUARD = Duration.ofSeconds(1);
+
+	TokenLifetime(InfisicalAccessToken token, Duration ttl, Duration maxTtl, Instant firstLoginAt, Instant obtainedAt,
+			@Nullable Instant jwtExpiresAt, @Nullable Instant expiresAt, @Nullable Instant refreshAt) {
+		this(token, ttl, maxTtl, firstLoginAt, obtainedAt, jwtExpiresAt, expiresAt, refreshAt,
+				millis(dropAt(obtainedAt, expiresAt)));
+	}
+
+	/**
+	 * Whether the token may still be handed out at the given time.
+	 * @param epochMillis the current time in milliseconds since the epoch
+	 * @return {@code true} before {@link #dropAt()}
+	 */
+	boolean isUsableAt(long epochMillis) {
+		return epochMillis < this.usableUntil;
+	}
 
 	/**
 	 * Whether the token can still be used at the given time.
@@ -42,11 +61,22 @@ record TokenLifetime(InfisicalAccessToken token, Duration ttl, Duration maxTtl, 
 	 * @return the time, {@code null} for never
 	 */
 	@Nullable Instant dropAt() {
-		if (this.expiresAt == null) {
+		return dropAt(this.obtainedAt, this.expiresAt);
+	}
+
+	private static @Nullable Instant dropAt(Instant obtainedAt, @Nullable Instant expiresAt) {
+		if (expiresAt == null) {
 			return null;
 		}
-		Duration guard = Duration.between(this.obtainedAt, this.expiresAt).dividedBy(10);
-		return this.expiresAt.minus((guard.compareTo(MAX_GUARD) < 0) ? guard : MAX_GUARD);
+		Duration guard = Duration.between(obtainedAt, expiresAt).dividedBy(10);
+		if (guard.isNegative()) {
+			return expiresAt;
+		}
+		return expiresAt.minus((guard.compareTo(MAX_GUARD) < 0) ? guard : MAX_GUARD);
+	}
+
+	private static long millis(@Nullable Instant instant) {
+		return (instant != null) ? instant.toEpochMilli() : Long.MAX_VALUE;
 	}
 
 	static @Nullable Instant earliest(@Nullable Instant a, @Nullable Instant b) {

@@ -321,6 +321,32 @@ class LifecycleAwareTokenProviderIntegrationTests {
 	}
 
 	@Test
+	void neverHandsOutATokenPastItsEndWhenTheHostWasSuspended() {
+		InfisicalTestServer server = server(Generation.CURRENT, Duration.ofSeconds(60), Duration.ofMinutes(10));
+		RecordingListener listener = new RecordingListener();
+		// callers do not wait for a login: the test runs the scheduler itself
+		LifecycleAwareTokenProvider provider = track(
+				builder(server, InfisicalTestFixtures.IDENTITY_ID, this.scheduler.getClock()).maxWait(Duration.ZERO)
+					.build());
+		provider.start();
+		this.scheduler.runDue();
+		provider.addListener(listener);
+		InfisicalAccessToken first = provider.getToken();
+		// its refresh and its drop were due meanwhile, and have not run
+		this.scheduler.suspend(Duration.ofMinutes(5));
+		assertThat(server.isTokenActive(first.value())).isFalse();
+		// no token to hand out now: the caller's bound runs out while the login waits
+		assertThatExceptionOfType(InfisicalLoginException.class).isThrownBy(provider::getToken);
+		assertThatExceptionOfType(InfisicalLoginException.class).isThrownBy(() -> provider.getToken(Duration.ZERO));
+		assertThat(listener.events).contains("dropped " + first.expiresAt());
+		this.scheduler.runDue();
+		InfisicalAccessToken next = provider.getToken();
+		assertThat(next.value()).isNotEqualTo(first.value());
+		assertThat(server.isTokenActive(next.value())).isTrue();
+		assertThat(next.expiresAt()).isAfter(this.scheduler.now());
+	}
+
+	@Test
 	void retryHonoursRetryAfter() {
 		InfisicalTestServer server = server(Generation.CURRENT, Duration.ofHours(1), Duration.ofDays(1));
 		server.enqueueFaults(LOGIN, Fault.rateLimited(Duration.ofSeconds(30)));
