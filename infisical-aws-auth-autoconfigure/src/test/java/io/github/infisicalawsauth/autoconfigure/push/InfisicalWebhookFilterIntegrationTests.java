@@ -1,14 +1,9 @@
 package io.github.infisicalawsauth.autoconfigure.push;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 
 import io.github.infisicalawsauth.push.WebhookVerifier;
 import io.github.infisicalawsauth.test.Generation;
@@ -16,15 +11,10 @@ import io.github.infisicalawsauth.test.WebhookNotice;
 import jakarta.servlet.FilterRegistration;
 import jakarta.servlet.http.HttpServlet;
 import org.apache.coyote.AbstractProtocol;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
-import org.springframework.beans.factory.support.DefaultListableBeanFactory;
 import org.springframework.boot.test.system.CapturedOutput;
-import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
-import org.springframework.boot.web.server.WebServer;
 import org.springframework.core.task.TaskRejectedException;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -32,31 +22,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * {@link InfisicalWebhookFilter} in an embedded Tomcat with a single request thread,
  * spoken to over plain sockets: a client that sends its body slowly, or not at all, holds
- * no request thread and is answered within the filter's bound.
+ * no request thread and is answered within the filter's bound; a body that breaks, a
+ * notice the receiver cannot take, and a chain that is not asynchronous.
  *
  * @author Infisical AWS Auth contributors
  */
-@ExtendWith(OutputCaptureExtension.class)
-class InfisicalWebhookFilterIntegrationTests {
-
-	static final String KEY = "Filter-Key-Never-Logged";
-
-	// how long a test waits for an answer that the server owes at once, or within the
-	// filter's bound (Tomcat checks async timeouts once a second)
-	private static final int ANSWER_WAIT_MILLIS = 5_000;
-
-	private final RecordingNotices notices = new RecordingNotices();
-
-	private final List<String> counted = new ArrayList<>();
-
-	private WebServer server;
-
-	@AfterEach
-	void stop() {
-		if (this.server != null) {
-			this.server.stop();
-		}
-	}
+class InfisicalWebhookFilterIntegrationTests extends WebhookEndpointIntegrationTests {
 
 	@Test
 	void stalledBodyHoldsNoRequestThread() throws IOException {
@@ -72,39 +43,6 @@ class InfisicalWebhookFilterIntegrationTests {
 				assertThat(readAnswer(other)).startsWith("HTTP/1.1 202");
 			}
 			assertThat(this.notices.changed).containsExactly("webhook p1/dev");
-		}
-	}
-
-	@Test
-	void stalledBodyIsRefusedAndItsConnectionClosedWithinTheBoundAndReadsNothing(CapturedOutput output)
-			throws IOException {
-		start(Duration.ofMillis(200));
-		try (Socket stalled = new Socket("localhost", this.server.getPort())) {
-			stalled.setSoTimeout(ANSWER_WAIT_MILLIS);
-			String signature = sendHeadersAndPartOfTheBody(stalled);
-			// the whole answer, up to the end of the connection that the server closes
-			String answer = readAnswer(stalled);
-			assertThat(answer).startsWith("HTTP/1.1 408").containsIgnoringCase("connection: close");
-			assertThat(this.notices.changed).isEmpty();
-			assertThat(this.counted).containsExactly("webhook refused");
-			assertThat(output).contains("Refused an Infisical webhook notice: its body did not arrive within 200 ms")
-				.doesNotContain(KEY)
-				.doesNotContain(signature.split(";")[1]);
-		}
-	}
-
-	@Test
-	void contentLengthOverTheLimitIsRefusedAtOnceWithoutReadingTheBody() throws IOException {
-		start(Duration.ofMinutes(1));
-		try (Socket socket = new Socket("localhost", this.server.getPort())) {
-			socket.setSoTimeout(ANSWER_WAIT_MILLIS);
-			// refused from its headers, before any byte of the body
-			String headers = "POST /infisical/webhook HTTP/1.1\r\nHost: localhost\r\nContent-Length: "
-					+ (InfisicalWebhookReceiver.MAX_BODY_SIZE + 1) + "\r\n\r\n";
-			socket.getOutputStream().write(headers.getBytes(StandardCharsets.US_ASCII));
-			socket.getOutputStream().flush();
-			assertThat(readAnswer(socket)).startsWith("HTTP/1.1 413");
-			assertThat(this.notices.changed).isEmpty();
 		}
 	}
 
@@ -178,16 +116,13 @@ class InfisicalWebhookFilterIntegrationTests {
 		assertThat(output.toString().split("reads notices with blocking reads", -1)).hasSize(2);
 	}
 
-	private void start(Duration readTimeout) {
+	@Override
+	void start(Duration readTimeout) {
 		start(readTimeout, this.notices, true);
 	}
 
 	private void start(Duration readTimeout, RecordingNotices notices, boolean asyncSupported) {
-		DefaultListableBeanFactory beanFactory = new DefaultListableBeanFactory();
-		InfisicalWebhookReceiver receiver = new InfisicalWebhookReceiver(
-				new WebhookVerifier(KEY, Duration.ofMinutes(5), Clock.systemUTC()), notices, Duration.ZERO,
-				(channel, outcome) -> this.counted.add(channel + " " + outcome),
-				beanFactory.getBeanProvider(WebhookForwarder.class));
+		InfisicalWebhookReceiver receiver = receiver(notices);
 		TomcatServletWebServerFactory factory = new TomcatServletWebServerFactory(0);
 		// one request thread: a filter that blocks on a slow body takes all of them
 		factory.addConnectorCustomizers((connector) -> {
@@ -207,36 +142,6 @@ class InfisicalWebhookFilterIntegrationTests {
 			}).addMapping("/");
 		});
 		this.server.start();
-	}
-
-	// the headers of a signed notice and its first bytes, and then nothing
-	static String sendHeadersAndPartOfTheBody(Socket socket) throws IOException {
-		WebhookNotice notice = WebhookNotice.of(Generation.CURRENT, "p1", "dev", "/", System.currentTimeMillis(), KEY);
-		String headers = "POST /infisical/webhook HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
-				+ "Content-Length: " + notice.body().length + "\r\n" + WebhookVerifier.SIGNATURE_HEADER + ": "
-				+ notice.signatureHeader() + "\r\n\r\n";
-		OutputStream out = socket.getOutputStream();
-		out.write(headers.getBytes(StandardCharsets.US_ASCII));
-		out.write(notice.body(), 0, 10);
-		out.flush();
-		return notice.signatureHeader();
-	}
-
-	static void post(Socket socket, byte[] body, String signature) throws IOException {
-		String headers = "POST /infisical/webhook HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
-				+ "Content-Type: application/json\r\nContent-Length: " + body.length + "\r\n"
-				+ WebhookVerifier.SIGNATURE_HEADER + ": " + signature + "\r\n\r\n";
-		OutputStream out = socket.getOutputStream();
-		out.write(headers.getBytes(StandardCharsets.US_ASCII));
-		out.write(body);
-		out.flush();
-	}
-
-	// everything until the server closes the connection; a server that does not close it
-	// within the socket's timeout fails the test
-	static String readAnswer(Socket socket) throws IOException {
-		InputStream in = socket.getInputStream();
-		return new String(in.readAllBytes(), StandardCharsets.US_ASCII);
 	}
 
 }
