@@ -35,7 +35,8 @@ public final class WebhookVerifier {
 
 	/**
 	 * How many accepted signatures are remembered at most; more notices than that within
-	 * the tolerance make those that turn stale soonest forgotten first.
+	 * the tolerance make those that turn stale soonest forgotten first, and a notice that
+	 * would itself be the first to go is refused.
 	 */
 	static final int MEMORY_SIZE = 1024;
 

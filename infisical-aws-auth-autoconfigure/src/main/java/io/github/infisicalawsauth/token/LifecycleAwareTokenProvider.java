@@ -31,7 +31,8 @@ import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
  * allows a full TTL and logging in again otherwise. While refreshes fail, the held token
  * is served until shortly before it expires, and attempts go on with backoff.
  * <p>
- * {@link #getToken()} is one volatile read while a token is held. Without one, the caller
+ * {@link #getToken()} is one volatile read and one read of the clock while a token is
+ * held (a scheduled drop runs late in a process that was frozen). Without one, the caller
  * waits for the login in flight at most {@link Builder#maxWait(Duration) a bound}: logins
  * and their retries run on the scheduler, one at a time, never on a caller's thread.
  * Listeners hear of logins, refreshes, failures, drops and rejections in order on a
